@@ -1,0 +1,90 @@
+"""Shared fixtures: the demo ICS and its named personas, loaded once per test run.
+
+The demo is loaded into the test database once; each test then runs inside a
+transaction that is rolled back. Live-server (transactional) tests flush the
+database afterwards, so they load the demo again through ``demo_live``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from rest_framework.test import APIClient
+
+PERSONAS = (
+    "icb.governance",
+    "tht.office",
+    "tht.board",
+    "newham.office",
+    "sel.governance",
+    "viewer",
+)
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Run tasks in-process unless a test is about the real worker.
+
+    With REDIS_URL set the portal sends tasks to the broker; a test that triggers a
+    task should not depend on a worker being up, except the worker tests themselves.
+    """
+    from ics_portal.celery import app
+
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def persona(db) -> Callable[[str], object]:
+    """``persona("tht.office")`` → that demo user."""
+    users = get_user_model().objects
+
+    def get(username: str):
+        return users.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def client_as(db, persona) -> Callable[[str | None], Client]:
+    """``client_as("tht.board")`` → a browser-like client signed in as that persona;
+    ``client_as(None)`` → an anonymous one."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username is not None:
+            client.force_login(persona(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_as(db, persona) -> Callable[[str | None], APIClient]:
+    def make(username: str | None) -> APIClient:
+        client = APIClient()
+        if username is not None:
+            client.force_authenticate(persona(username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def demo_live(transactional_db, live_server):
+    """The demo in a live-server test, whose database is flushed after each test."""
+    call_command("load_demo", verbosity=0)
+    return live_server

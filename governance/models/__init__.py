@@ -1,0 +1,29 @@
+from .bodies import Body, BodyKind, ChairType, GovernanceForm
+from .memberships import Membership, MembershipRole
+from .object_permissions import (
+    BodyGroupObjectPermission,
+    BodyUserObjectPermission,
+    SystemGroupObjectPermission,
+    SystemUserObjectPermission,
+)
+from .organisations import Organisation, OrganisationKind
+from .roles import Role, RoleAssignment
+from .systems import IntegratedCareSystem
+
+__all__ = [
+    "Body",
+    "BodyGroupObjectPermission",
+    "BodyKind",
+    "BodyUserObjectPermission",
+    "ChairType",
+    "GovernanceForm",
+    "IntegratedCareSystem",
+    "Membership",
+    "MembershipRole",
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "RoleAssignment",
+    "SystemGroupObjectPermission",
+    "SystemUserObjectPermission",
+]

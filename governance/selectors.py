@@ -1,0 +1,90 @@
+"""Reads of the landscape, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from . import permissions
+from .models import Body, BodyKind, IntegratedCareSystem, Membership, RoleAssignment
+
+
+def systems_for(user: Any) -> QuerySet[IntegratedCareSystem]:
+    return permissions.systems_visible_to(user).order_by("name")
+
+
+def system_get(user: Any, slug: str) -> IntegratedCareSystem:
+    """The system, or 404 whether it is missing or merely not the user's."""
+    try:
+        return systems_for(user).get(slug=slug)
+    except IntegratedCareSystem.DoesNotExist:
+        raise Http404("No such system.") from None
+
+
+def bodies_in(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+    return (
+        permissions.bodies_visible_to(user)
+        .filter(system=system)
+        .select_related("parent", "accountable_to")
+        .order_by("name")
+    )
+
+
+def body_get(user: Any, system: IntegratedCareSystem, slug: str) -> Body:
+    try:
+        return (
+            permissions.bodies_visible_to(user)
+            .select_related("system", "parent", "accountable_to")
+            .get(system=system, slug=slug)
+        )
+    except Body.DoesNotExist:
+        raise Http404("No such body.") from None
+
+
+def current_memberships(body: Body, on: dt.date | None = None) -> QuerySet[Membership]:
+    on = on or timezone.localdate()
+    return (
+        body.memberships.filter(start_date__lte=on)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .select_related("organisation")
+        .order_by("role", "organisation__name")
+    )
+
+
+def subgroups_of(user: Any, body: Body) -> QuerySet[Body]:
+    return bodies_in(user, body.system).filter(parent=body)
+
+
+def accountable_bodies_of(user: Any, body: Body) -> QuerySet[Body]:
+    return bodies_in(user, body.system).filter(accountable_to=body)
+
+
+def active_roles_of(user: Any) -> QuerySet[RoleAssignment]:
+    """The user's own active roles, for the home page."""
+    if not user.is_authenticated:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("system", "body")
+        .order_by("system__name", "body__name", "role")
+    )
+
+
+def landscape_counts(*, system: IntegratedCareSystem) -> dict[str, int]:
+    """Headline figures for a system: bodies of each kind, partners and seats."""
+    counts = dict.fromkeys(BodyKind.values, 0)
+    for kind in system.bodies.values_list("kind", flat=True):
+        counts[kind] += 1
+    counts["organisations"] = system.organisations.count()
+    counts["memberships"] = Membership.objects.filter(body__system=system).count()
+    return counts
+
+
+def bodies_with_members(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+    return bodies_in(user, system).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
+    )

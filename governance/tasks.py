@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from .models import IntegratedCareSystem
+from .selectors import landscape_counts
+
+
+@shared_task
+def ping() -> str:
+    """Round trip through the broker, for health checks of a deployed worker."""
+    return "pong"
+
+
+@shared_task
+def system_landscape_counts(system_id: int) -> dict[str, int]:
+    return landscape_counts(system=IntegratedCareSystem.objects.get(pk=system_id))

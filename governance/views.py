@@ -1,0 +1,61 @@
+"""Landscape pages: home, a system's landscape, a body. Reads go through selectors,
+which answer 404 for anything outside what the user may see."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import diagram, selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "governance/home.html",
+        {
+            "roles": selectors.active_roles_of(request.user),
+            "systems": selectors.systems_for(request.user),
+        },
+    )
+
+
+@login_required
+def landscape(request: HttpRequest, system: str) -> HttpResponse:
+    ics = selectors.system_get(request.user, system)
+    bodies = list(selectors.bodies_in(request.user, ics))
+    visible_ids = {b.pk for b in bodies}
+    return render(
+        request,
+        "governance/landscape.html",
+        {
+            "system": ics,
+            "tree": diagram.body_tree(bodies),
+            "svg": diagram.landscape_svg(ics, bodies),
+            "accountability": [b for b in bodies if b.accountable_to_id in visible_ids],
+        },
+    )
+
+
+@login_required
+def body(request: HttpRequest, system: str, body: str) -> HttpResponse:
+    ics = selectors.system_get(request.user, system)
+    the_body = selectors.body_get(request.user, ics, body)
+    visible_ids = set(
+        selectors.bodies_in(request.user, ics)
+        .filter(pk__in=[the_body.parent_id, the_body.accountable_to_id])
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "governance/body.html",
+        {
+            "system": ics,
+            "body": the_body,
+            "memberships": selectors.current_memberships(the_body),
+            "subgroups": selectors.subgroups_of(request.user, the_body),
+            "accountable_bodies": selectors.accountable_bodies_of(request.user, the_body),
+            "parent_visible": the_body.parent_id in visible_ids,
+            "accountable_to_visible": the_body.accountable_to_id in visible_ids,
+        },
+    )

@@ -1,0 +1,94 @@
+"""Shared set-up for the browser tests: headless Debian Chromium driven by Playwright
+against the live test server, signed in as a demo persona, and axe-core for
+accessibility. Skipped, saying why, where Chromium or axe-core is missing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
+# between browser steps are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=f"needs {CHROMIUM} (make browser)"))
+            elif not AXE.is_file():
+                item.add_marker(pytest.mark.skip(reason="needs axe-core (npm ci)"))
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        launched = play.chromium.launch(
+            executable_path=str(CHROMIUM),
+            # The machine's network is closed: without these Chromium keeps trying to
+            # reach Google's services in the background.
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_as(browser, demo_live):
+    """``page_as("tht.office")`` → a browser page signed in as that persona."""
+    contexts = []
+
+    def make(username: str):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        context = browser.new_context(base_url=demo_live.url)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": demo_live.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def assert_accessible():
+    """``assert_accessible(page)``: axe-core finds no violations on the page as shown."""
+
+    def check(page) -> None:
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("async () => (await axe.run(document)).violations")
+        summary = [
+            f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+            for v in violations
+        ]
+        assert not violations, f"axe on {page.url}:\n" + "\n".join(summary)
+
+    return check

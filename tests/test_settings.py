@@ -1,0 +1,47 @@
+"""Production settings refuse to start without what production needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_check(**env: str) -> subprocess.CompletedProcess:
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_check(DJANGO_ENV="production", ALLOWED_HOSTS="portal.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_check(DJANGO_ENV="production", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_starts_with_both():
+    result = run_check(
+        DJANGO_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portal.example.org"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_environment_is_refused():
+    result = run_check(DJANGO_ENV="staging")
+    assert result.returncode != 0
+    assert "DJANGO_ENV" in result.stderr
