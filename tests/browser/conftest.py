@@ -1,5 +1,5 @@
-"""Shared set-up for the browser tests: headless Debian Chromium driven by Playwright
-against the live test server, signed in as a demo persona, and axe-core for
+"""Shared set-up for the browser tests: headless Debian Chromium launched by
+pytest-playwright against the live test server, signed in as a demo persona, and axe-core for
 accessibility. Skipped, saying why, where Chromium or axe-core is missing."""
 
 from __future__ import annotations
@@ -31,25 +31,22 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.skip(reason="needs axe-core (npm ci)"))
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        launched = play.chromium.launch(
-            executable_path=str(CHROMIUM),
-            # The machine's network is closed: without these Chromium keeps trying to
-            # reach Google's services in the background.
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium, not a browser of its own download."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        # The machine's network is closed: without these Chromium keeps trying to reach
+        # Google's services in the background.
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
 
 
 @pytest.fixture
