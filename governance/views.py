@@ -53,7 +53,7 @@ def body(request: HttpRequest, system: str, body: str) -> HttpResponse:
             "system": ics,
             "body": the_body,
             "memberships": selectors.current_memberships(the_body),
-            "subgroups": selectors.subgroups_of(request.user, the_body),
+            "subgroups": selectors.subgroups_of(request.user, the_body).order_by("kind", "name"),
             "accountable_bodies": selectors.accountable_bodies_of(request.user, the_body),
             "parent_visible": the_body.parent_id in visible_ids,
             "accountable_to_visible": the_body.accountable_to_id in visible_ids,
