@@ -12,8 +12,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.browser.axe import AXE
+from tests.browser.axe import assert_accessible as _assert_accessible
+
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
 # between browser steps are still synchronous.
@@ -77,15 +79,4 @@ def page_as(browser, demo_live):
 
 @pytest.fixture
 def assert_accessible():
-    """``assert_accessible(page)``: axe-core finds no violations on the page as shown."""
-
-    def check(page) -> None:
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("async () => (await axe.run(document)).violations")
-        summary = [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
-            for v in violations
-        ]
-        assert not violations, f"axe on {page.url}:\n" + "\n".join(summary)
-
-    return check
+    return _assert_accessible

@@ -1,0 +1,126 @@
+"""Time the decision map: the matrix page at 1x (NEL demo) and 10x, and a 2,000-row import.
+
+    .venv/bin/python bench/bench_map.py            # a throwaway SQLite database
+    DATABASE_URL=postgres://... .venv/bin/python bench/bench_map.py --keep-db
+
+Without --keep-db it builds a fresh database in a temporary directory, so it never
+touches your own data. Prints server time (best of five) and query count per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as it is")
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--rows", type=int, default=2000)
+    args = parser.parse_args()
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, root)
+    if not args.keep_db:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_portal.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    settings.ALLOWED_HOSTS = ["*"]
+    if not args.keep_db:
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0)
+
+    from bench.make_big_system import make_big_system
+    from delegation import spreadsheets
+    from delegation.models import MapEntry
+
+    lead = get_user_model().objects.get(username="icb.governance")
+    slug = f"big{args.scale}"
+    from governance.models import IntegratedCareSystem
+
+    big = IntegratedCareSystem.objects.filter(slug=slug).first() or make_big_system(
+        scale=args.scale, slug=slug, lead=lead
+    )
+    client = Client()
+    client.force_login(lead)
+
+    def measure(url: str) -> tuple[float, int]:
+        client.get(url)  # warm up
+        best, queries = float("inf"), 0
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - start
+            assert response.status_code == 200, response.status_code
+            best, queries = min(best, elapsed), len(captured.captured_queries)
+        return best, queries
+
+    print(f"{'page':<34}{'entries':>9}{'ms':>10}{'queries':>9}")
+    for label, system in (("NEL demo (1x)", "nel"), (f"synthetic ({args.scale}x)", big.slug)):
+        entries = MapEntry.objects.filter(function__system__slug=system).count()
+        for name in ("delegation:matrix", "delegation:entry_list"):
+            ms, queries = measure(reverse(name, args=[system]))
+            page = f"{name.split(':')[1]} {label}"
+            print(f"{page:<34}{entries:>9}{ms * 1000:>10.1f}{queries:>9}")
+
+    # A 2,000-row import: new delegations of the synthetic catalogue to its places.
+    header = list(spreadsheets.COLUMNS)
+    rows = [header]
+    functions = 26 * args.scale
+    for i in range(args.rows):
+        code, place = f"B-{i % functions + 1}", f"place-{(i // functions) + 3}"
+        row = dict.fromkeys(header, "")
+        row.update(
+            {
+                "reference": f"{code}/{place}",
+                "delegated to body": place,
+                "form": "Committee of the ICB",
+                "decision right": "Decides",
+                "budget": str(1000 + i),
+                "effective from": "2025-04-01",
+                "status": "In force",
+            }
+        )
+        rows.append([row[c] for c in header])
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+
+    start = time.perf_counter()
+    table = spreadsheets.read_table(io.BytesIO(data), "bench.xlsx", len(data))
+    plan = spreadsheets.plan_import(big, table)
+    planned = time.perf_counter()
+    if not plan.ok:
+        print("import refused:", [(r.row, r.errors) for r in plan.refused[:5]])
+        return
+    result = spreadsheets.apply_import(plan, user=lead)
+    done = time.perf_counter()
+    print(
+        f"XLSX import of {args.rows} rows ({len(data) / 1024:.0f} KB): read and dry run "
+        f"{planned - start:.2f} s, write {done - planned:.2f} s, total {done - start:.2f} s; {result}"
+    )
+
+
+if __name__ == "__main__":
+    main()

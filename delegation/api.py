@@ -1,0 +1,250 @@
+"""The map's REST API: /api/v1/functions/, map-entries/, conditions/, map-versions/.
+
+Lists hold exactly what the caller may see (the policy's querysets); an object the
+caller may not see answers 404; one they see but may not change answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from governance import permissions as landscape
+
+from . import permissions, selectors, services
+from . import serializers as s
+from .diff import diff_rows
+from .filters import ConditionFilter, FunctionFilter, MapEntryFilter, MapVersionFilter
+from .models import MapVersion
+from .permissions import Action
+
+
+def _require(user: Any, action_: Action, obj: Model) -> None:
+    if not permissions.can(user, action_, obj):
+        raise PermissionDenied
+
+
+def _require_system_edit(user: Any, system: Any) -> None:
+    """Writing into a system: unknown to the caller → 400 like a bad id; seen → 403."""
+    if not landscape.can(user, "view", system):
+        raise serializers.ValidationError({"system": ["No such system."]})
+    if not permissions.may_edit_map(user, system):
+        raise PermissionDenied
+
+
+class _Base(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        _require(self.request.user, Action.EDIT, serializer.instance)
+        serializer.save()
+
+
+class FunctionViewSet(_Base):
+    filterset_class = FunctionFilter
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            permissions.visible_functions(self.request.user)
+            .select_related("system")
+            .order_by("system__name", "display_order", "code")
+        )
+
+    def get_serializer_class(self) -> type:
+        if self.action in ("update", "partial_update"):
+            return s.FunctionUpdateSerializer
+        return s.FunctionSerializer
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        _require_system_edit(self.request.user, serializer.validated_data["system"])
+        serializer.save()
+
+
+class MapEntryViewSet(_Base):
+    filterset_class = MapEntryFilter
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.entries_queryset(self.request.user).order_by(
+            "function__system__name", "function__display_order", "function__code", "pk"
+        )
+
+    def get_serializer_class(self) -> type:
+        if self.action in ("update", "partial_update"):
+            return s.MapEntryUpdateSerializer
+        return s.MapEntrySerializer
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        function = serializer.validated_data["function"]
+        if not permissions.can(self.request.user, Action.VIEW, function):
+            raise serializers.ValidationError({"function": ["No such function."]})
+        _require(self.request.user, Action.EDIT, function)
+        serializer.save()
+
+    @extend_schema(request=s.MapEntrySupersedeSerializer, responses={201: s.MapEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def supersede(self, request: Request, pk: str | None = None) -> Response:
+        """Replace this in-force entry with a new one carrying the changes given."""
+        entry = self.get_object()
+        _require(request.user, Action.EDIT, entry)
+        body = s.MapEntrySupersedeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        new = services.map_entry_supersede(
+            entry=entry, created_by=request.user, **body.validated_data
+        )
+        return Response(s.MapEntrySerializer(new).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MapEntryRevokeSerializer, responses={200: s.MapEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        entry = self.get_object()
+        _require(request.user, Action.EDIT, entry)
+        body = s.MapEntryRevokeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.map_entry_revoke(entry=entry, note=body.validated_data["note"])
+        return Response(s.MapEntrySerializer(entry).data)
+
+
+class ConditionViewSet(_Base):
+    filterset_class = ConditionFilter
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            selectors.with_latest_status(permissions.visible_conditions(self.request.user))
+            .select_related("owner_body", "map_entry__function__system")
+            .order_by("due_date", "pk")
+        )
+
+    def get_serializer_class(self) -> type:
+        if self.action == "assessments":
+            return s.ConditionAssessmentSerializer
+        if self.action in ("update", "partial_update"):
+            return s.ConditionUpdateSerializer
+        return s.ConditionSerializer
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        entry = serializer.validated_data["map_entry"]
+        if not permissions.can(self.request.user, Action.VIEW, entry):
+            raise serializers.ValidationError({"map_entry": ["No such map entry."]})
+        _require(self.request.user, Action.EDIT, entry)
+        serializer.save()
+
+    @extend_schema(methods=["GET"], responses={200: s.ConditionAssessmentSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=s.ConditionAssessmentSerializer,
+        responses={201: s.ConditionAssessmentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def assessments(self, request: Request, pk: str | None = None) -> Response:
+        """The condition's assessments, newest first; POST records a new one."""
+        condition = self.get_object()
+        if request.method == "POST":
+            _require(request.user, Action.ASSESS, condition)
+            body = s.ConditionAssessmentSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            assessment = services.condition_assess(
+                condition=condition, assessed_by=request.user, **body.validated_data
+            )
+            return Response(
+                s.ConditionAssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED
+            )
+        page = self.paginate_queryset(selectors.assessments_of(condition))
+        return self.get_paginated_response(s.ConditionAssessmentSerializer(page, many=True).data)
+
+
+class MapVersionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Published versions. POST publishes the live map as a new version."""
+
+    filterset_class = MapVersionFilter
+
+    def get_queryset(self) -> QuerySet:
+        versions = permissions.visible_map_versions(self.request.user).select_related(
+            "system", "published_by"
+        )
+        if self.action == "list":
+            versions = versions.defer("rows")
+        return versions.order_by("system__name", "-published_at", "-pk")
+
+    def get_serializer_class(self) -> type:
+        if self.action == "retrieve":
+            return s.MapVersionDetailSerializer
+        if self.action == "diff":
+            return s.MapDiffSerializer
+        return s.MapVersionSerializer
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = serializer.validated_data
+        _require_system_edit(self.request.user, data["system"])
+        serializer.instance = services.map_version_publish(published_by=self.request.user, **data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "against",
+                OpenApiTypes.STR,
+                description='Another version\'s id, or "live" for the live map.',
+                required=True,
+            )
+        ],
+        responses={200: s.MapDiffSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request: Request, pk: str | None = None) -> Response:
+        """What changed from this version to another version, or to the live map."""
+        version: MapVersion = self.get_object()
+        against = request.query_params.get("against", "")
+        if against == "live":
+            if not permissions.may_read_live_map(request.user, version.system):
+                raise PermissionDenied
+            new_rows, new_label = selectors.live_rows(version.system), "live"
+        elif against.isdigit():
+            other = selectors.version_get(request.user, int(against))
+            if other.system_id != version.system_id:
+                raise serializers.ValidationError(
+                    {"against": ["Compare versions of the same system."]}
+                )
+            new_rows, new_label = other.rows, other.label
+        else:
+            raise serializers.ValidationError(
+                {"against": ['Give another version\'s id or "live".']}
+            )
+        result = diff_rows(version.rows, new_rows)
+        return Response(
+            s.MapDiffSerializer(
+                {
+                    "old": version.label,
+                    "new": new_label,
+                    "added": result.added,
+                    "removed": result.removed,
+                    "changed": result.changed,
+                    "unchanged": result.unchanged,
+                }
+            ).data
+        )
+
+
+def register(router: BaseRouter) -> None:
+    router.register("functions", FunctionViewSet, basename="function")
+    router.register("map-entries", MapEntryViewSet, basename="map-entry")
+    router.register("conditions", ConditionViewSet, basename="condition")
+    router.register("map-versions", MapVersionViewSet, basename="map-version")

@@ -1,0 +1,27 @@
+from .choices import (
+    LEVEL_BODY_KINDS,
+    AssessmentStatus,
+    ConditionCategory,
+    DecisionRight,
+    EntryStatus,
+    Level,
+)
+from .conditions import Condition, ConditionAssessment
+from .entries import MapEntry, entry_key
+from .functions import Function
+from .versions import MapVersion
+
+__all__ = [
+    "LEVEL_BODY_KINDS",
+    "AssessmentStatus",
+    "Condition",
+    "ConditionAssessment",
+    "ConditionCategory",
+    "DecisionRight",
+    "EntryStatus",
+    "Function",
+    "Level",
+    "MapEntry",
+    "MapVersion",
+    "entry_key",
+]

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from governance.models import Body, IntegratedCareSystem
+
+
+class MapVersion(models.Model):
+    """The map as published on a date: a frozen copy of the entries in force then.
+
+    ``rows`` holds the entries and their conditions as they were at publication, so a
+    later change to the live map never alters what a version says.
+    """
+
+    system = models.ForeignKey(
+        IntegratedCareSystem, on_delete=models.PROTECT, related_name="map_versions"
+    )
+    label = models.CharField(max_length=20, help_text='e.g. "v1.0".')
+    approved_by = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    meeting_date = models.DateField()
+    minute_reference = models.CharField(max_length=60, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+    rows = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["system", "-published_at", "-pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(fields=["system", "label"], name="map_version_label_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system.short_name} map {self.label}"
+
+    def clean(self) -> None:
+        if (
+            self.approved_by_id is not None
+            and self.system_id is not None
+            and self.approved_by.system_id != self.system_id
+        ):
+            raise ValidationError(
+                {"approved_by": f"{self.approved_by} is not a body of {self.system}."}
+            )

@@ -1,0 +1,337 @@
+"""Every write to the map. Each service validates, then saves atomically.
+
+Services do not decide who may call them: views, the API, the importer and the admin
+ask ``delegation.permissions`` first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from governance.models import Body, IntegratedCareSystem
+
+from .models import (
+    AssessmentStatus,
+    Condition,
+    ConditionAssessment,
+    EntryStatus,
+    Function,
+    MapEntry,
+    MapVersion,
+)
+from .selectors import live_rows
+
+FUNCTION_FIELDS = frozenset(
+    {"code", "name", "group", "description", "statutory_basis", "display_order"}
+)
+ENTRY_FIELDS = frozenset(
+    {
+        "level",
+        "receiving_body",
+        "governance_form",
+        "decision_right",
+        "delegated_budget",
+        "financial_limit",
+        "effective_from",
+        "review_by",
+        "notes",
+    }
+)
+CONDITION_FIELDS = frozenset(
+    {"category", "requirement", "evidence_expected", "owner_body", "due_date"}
+)
+
+
+def _save(instance: Any) -> Any:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _apply(instance: Any, allowed: frozenset[str], changes: dict[str, Any]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in changes.items():
+        setattr(instance, name, value)
+
+
+# --- the catalogue ------------------------------------------------------------------
+
+
+@transaction.atomic
+def function_create(
+    *,
+    system: IntegratedCareSystem,
+    code: str,
+    name: str,
+    group: str = "",
+    description: str = "",
+    statutory_basis: str = "",
+    display_order: int = 0,
+) -> Function:
+    return _save(
+        Function(
+            system=system,
+            code=code.strip().upper(),
+            name=name,
+            group=group,
+            description=description,
+            statutory_basis=statutory_basis,
+            display_order=display_order,
+        )
+    )
+
+
+@transaction.atomic
+def function_update(*, function: Function, **changes: Any) -> Function:
+    if "code" in changes:
+        changes["code"] = str(changes["code"]).strip().upper()
+    _apply(function, FUNCTION_FIELDS, changes)
+    return _save(function)
+
+
+# --- entries ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def map_entry_create(
+    *,
+    function: Function,
+    level: str,
+    effective_from: dt.date,
+    receiving_body: Body | None = None,
+    governance_form: str = "",
+    decision_right: str = "decides",
+    delegated_budget: Decimal = Decimal("0"),
+    financial_limit: Decimal | None = None,
+    review_by: dt.date | None = None,
+    status: str = EntryStatus.PROPOSED,
+    notes: str = "",
+    created_by: Any | None = None,
+) -> MapEntry:
+    if status not in (EntryStatus.PROPOSED, EntryStatus.IN_FORCE):
+        raise ValidationError(
+            {"status": "A new entry is proposed or in force; supersede or revoke existing ones."}
+        )
+    return _save(
+        MapEntry(
+            function=function,
+            level=level,
+            receiving_body=receiving_body,
+            governance_form=governance_form,
+            decision_right=decision_right,
+            delegated_budget=delegated_budget,
+            financial_limit=financial_limit,
+            effective_from=effective_from,
+            review_by=review_by,
+            status=status,
+            notes=notes,
+            created_by=created_by,
+        )
+    )
+
+
+@transaction.atomic
+def map_entries_bulk_create(*, entries: list[MapEntry]) -> list[MapEntry]:
+    """Create many new entries at once (a spreadsheet import): each is checked against
+    the entry's rules in Python, and the database's one-in-force constraint catches a
+    clash for the whole batch, which is then refused whole."""
+    errors: list[str] = []
+    for entry in entries:
+        if entry.status not in (EntryStatus.PROPOSED, EntryStatus.IN_FORCE):
+            errors.append(f"{entry}: a new entry is proposed or in force.")
+            continue
+        try:
+            entry.clean_fields(
+                exclude=["function", "receiving_body", "created_by", "superseded_by"]
+            )
+        except ValidationError as error:
+            errors.extend(f"{entry}: {m}" for m in error.messages)
+        errors.extend(f"{entry}: {m}" for ms in entry.rule_errors().values() for m in ms)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            return MapEntry.objects.bulk_create(entries)
+    except IntegrityError:
+        raise ValidationError(
+            "Two entries would be in force for the same function and body; nothing was created."
+        ) from None
+
+
+def _refuse_if_closed(entry: MapEntry) -> None:
+    if entry.status in (EntryStatus.SUPERSEDED, EntryStatus.REVOKED):
+        raise ValidationError(
+            f"This entry is {entry.get_status_display().lower()}: it is kept as a record "
+            "and cannot change."
+        )
+
+
+@transaction.atomic
+def map_entry_update(*, entry: MapEntry, status: str | None = None, **changes: Any) -> MapEntry:
+    """Correct an entry, or put a proposed one in force. Closed entries never change."""
+    entry = MapEntry.objects.select_for_update().get(pk=entry.pk)
+    _refuse_if_closed(entry)
+    _apply(entry, ENTRY_FIELDS, changes)
+    if status is not None:
+        if status not in (EntryStatus.PROPOSED, EntryStatus.IN_FORCE):
+            raise ValidationError(
+                {"status": "Use supersede or revoke to close an entry, so its history is kept."}
+            )
+        if entry.status == EntryStatus.IN_FORCE and status == EntryStatus.PROPOSED:
+            raise ValidationError({"status": "An entry in force cannot go back to proposed."})
+        entry.status = status
+    return _save(entry)
+
+
+@transaction.atomic
+def map_entry_supersede(
+    *, entry: MapEntry, created_by: Any | None = None, **changes: Any
+) -> MapEntry:
+    """Replace an entry in force by a new one; the old stays, superseded, linked to the new.
+
+    The conditions move to the new entry with their assessment history: a change of
+    budget or form does not reset what has been evidenced.
+    """
+    old = MapEntry.objects.select_for_update().get(pk=entry.pk)
+    if old.status != EntryStatus.IN_FORCE:
+        raise ValidationError(
+            f"Only an entry in force can be superseded; this one is "
+            f"{old.get_status_display().lower()}."
+        )
+    new = MapEntry(
+        function=old.function,
+        level=old.level,
+        receiving_body=old.receiving_body,
+        governance_form=old.governance_form,
+        decision_right=old.decision_right,
+        delegated_budget=old.delegated_budget,
+        financial_limit=old.financial_limit,
+        effective_from=timezone.localdate(),
+        review_by=old.review_by,
+        notes=old.notes,
+        status=EntryStatus.IN_FORCE,
+        created_by=created_by,
+    )
+    _apply(new, ENTRY_FIELDS, changes)
+    if new.review_by and new.effective_from and new.review_by < new.effective_from:
+        new.review_by = None if "review_by" not in changes else new.review_by
+    # Close the old row first so the one-in-force constraint holds at every statement.
+    old.status = EntryStatus.SUPERSEDED
+    old.save(update_fields=["status", "updated_at"])
+    _save(new)
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by", "updated_at"])
+    Condition.objects.filter(map_entry=old).update(map_entry=new)
+    return new
+
+
+@transaction.atomic
+def map_entry_revoke(*, entry: MapEntry, note: str = "") -> MapEntry:
+    entry = MapEntry.objects.select_for_update().get(pk=entry.pk)
+    _refuse_if_closed(entry)
+    entry.status = EntryStatus.REVOKED
+    if note:
+        entry.notes = f"{entry.notes}\n\nRevoked: {note}".strip()
+    entry.save(update_fields=["status", "notes", "updated_at"])
+    return entry
+
+
+# --- conditions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def condition_create(
+    *,
+    map_entry: MapEntry,
+    category: str,
+    requirement: str,
+    owner_body: Body,
+    evidence_expected: str = "",
+    due_date: dt.date | None = None,
+) -> Condition:
+    _refuse_if_closed(map_entry)
+    return _save(
+        Condition(
+            map_entry=map_entry,
+            category=category,
+            requirement=requirement,
+            owner_body=owner_body,
+            evidence_expected=evidence_expected,
+            due_date=due_date,
+        )
+    )
+
+
+@transaction.atomic
+def condition_update(*, condition: Condition, **changes: Any) -> Condition:
+    _apply(condition, CONDITION_FIELDS, changes)
+    return _save(condition)
+
+
+@transaction.atomic
+def condition_assess(
+    *,
+    condition: Condition,
+    status: str,
+    assessed_by: Any,
+    note: str = "",
+    evidence_link: str = "",
+) -> ConditionAssessment:
+    if status == AssessmentStatus.NOT_ASSESSED:
+        raise ValidationError(
+            {"status": "Record met, partly met or not met; an assessment cannot un-assess."}
+        )
+    if status in (AssessmentStatus.PARTLY_MET, AssessmentStatus.NOT_MET) and not note.strip():
+        raise ValidationError({"note": "Say what is missing when a condition is not fully met."})
+    return _save(
+        ConditionAssessment(
+            condition=condition,
+            status=status,
+            note=note,
+            evidence_link=evidence_link,
+            assessed_by=assessed_by,
+            assessed_at=timezone.now(),
+        )
+    )
+
+
+# --- versions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def map_version_publish(
+    *,
+    system: IntegratedCareSystem,
+    label: str,
+    approved_by: Body,
+    meeting_date: dt.date,
+    published_by: Any,
+    minute_reference: str = "",
+) -> MapVersion:
+    """Freeze the entries in force now, with their conditions, as a numbered version."""
+    label = label.strip()
+    if MapVersion.objects.filter(system=system, label__iexact=label).exists():
+        raise ValidationError({"label": f"{system.short_name} already has a version {label}."})
+    rows = live_rows(system)
+    if not rows:
+        raise ValidationError("Nothing is in force yet: there is no map to publish.")
+    return _save(
+        MapVersion(
+            system=system,
+            label=label,
+            approved_by=approved_by,
+            meeting_date=meeting_date,
+            minute_reference=minute_reference,
+            published_by=published_by,
+            published_at=timezone.now(),
+            rows=rows,
+        )
+    )

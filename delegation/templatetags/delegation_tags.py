@@ -1,0 +1,46 @@
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Any) -> str:
+    """£1,234,567 — pence only when there are any."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(str(value))
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"
+
+
+@register.filter
+def get_item(mapping: dict, key: Any) -> Any:
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """``delegated_budget`` → "Delegated budget"."""
+    return str(name).replace("_", " ").capitalize()
+
+
+@register.filter
+def diff_value(value: Any, name: str) -> str:
+    """A value of a diffed field as a reader wants it: money as £, dates as dates."""
+    if value in (None, ""):
+        return "—"
+    if name in ("delegated_budget", "financial_limit"):
+        return money(value)
+    if name in ("effective_from", "review_by"):
+        import datetime as dt
+
+        return f"{dt.date.fromisoformat(value):%-d %b %Y}"
+    if name == "conditions":
+        from delegation.spreadsheets import conditions_summary
+
+        return conditions_summary(value) or "none"
+    return str(value).replace("_", " ")

@@ -1,0 +1,72 @@
+"""Shared lookups for the map's tests (the demo is loaded once per session)."""
+
+from delegation.models import Condition, EntryStatus, Function, MapEntry, MapVersion
+from governance.models import Body, IntegratedCareSystem
+
+
+def nel() -> IntegratedCareSystem:
+    return IntegratedCareSystem.objects.get(slug="nel")
+
+
+def sel() -> IntegratedCareSystem:
+    return IntegratedCareSystem.objects.get(slug="sel")
+
+
+def body(slug: str, system: str = "nel") -> Body:
+    return Body.objects.get(system__slug=system, slug=slug)
+
+
+def function(code: str, system: str = "nel") -> Function:
+    return Function.objects.get(system__slug=system, code=code)
+
+
+def in_force(code: str, body_slug: str | None, system: str = "nel") -> MapEntry:
+    return (
+        MapEntry.objects.get(
+            function__system__slug=system,
+            function__code=code,
+            receiving_body__slug=body_slug,
+            status=EntryStatus.IN_FORCE,
+        )
+        if body_slug
+        else MapEntry.objects.get(
+            function__system__slug=system,
+            function__code=code,
+            receiving_body__isnull=True,
+            status=EntryStatus.IN_FORCE,
+        )
+    )
+
+
+def tht_condition() -> Condition:
+    return Condition.objects.filter(owner_body__slug="tht", owner_body__system__slug="nel").first()
+
+
+def newham_condition() -> Condition:
+    return Condition.objects.filter(owner_body__slug="newham").first()
+
+
+def sel_condition() -> Condition:
+    return Condition.objects.filter(map_entry__function__system__slug="sel").first()
+
+
+def v1() -> MapVersion:
+    return MapVersion.objects.get(system__slug="nel", label="v1.0")
+
+
+def sel_entry() -> MapEntry:
+    return MapEntry.objects.filter(function__system__slug="sel").first()
+
+
+def other_place() -> Body:
+    """A NEL place partnership that is not THT."""
+    return (
+        Body.objects.filter(system__slug="nel", kind="place_partnership")
+        .exclude(slug="tht")
+        .order_by("name")
+        .first()
+    )
+
+
+def body_of_kind(kind: str, system: str = "nel") -> Body:
+    return Body.objects.filter(system__slug=system, kind=kind).order_by("name").first()

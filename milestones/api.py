@@ -1,0 +1,147 @@
+"""/api/v1/programmes/ and /api/v1/milestones/: lists hold exactly what the caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import BaseRouter
+
+from . import permissions, selectors, services
+from .filters import MilestoneFilter
+from .models import UpdateSource
+from .permissions import Action
+from .serializers import (
+    BulkUpdateSerializer,
+    MilestonePatchSerializer,
+    MilestoneSerializer,
+    MilestoneUpdateSerializer,
+    ProgrammeSerializer,
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The milestone changed since you loaded it."
+    default_code = "conflict"
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProgrammeSerializer
+    filterset_fields: list[str] = []
+
+    def get_queryset(self):
+        return selectors.programmes_for(self.request.user)
+
+
+class MilestoneViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            selectors.milestones_for(self.request.user)
+            .prefetch_related("dependencies")
+            .order_by("due_date", "title", "pk")
+        )
+
+    @extend_schema(
+        request=MilestonePatchSerializer,
+        responses={
+            200: MilestoneSerializer,
+            409: OpenApiResponse(description="Changed since the given version; nothing saved."),
+        },
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = selectors.milestone_get(request.user, kwargs["pk"])
+        patch = MilestonePatchSerializer(data=request.data)
+        patch.is_valid(raise_exception=True)
+        changes = patch.changes()
+        needs = Action.UPDATE if set(changes) <= services.UPDATE_FIELDS else Action.EDIT
+        if not permissions.can(request.user, needs, milestone):
+            raise exceptions.PermissionDenied("You may not change this milestone.")
+        try:
+            services.milestone_update(
+                milestone=milestone,
+                by=request.user,
+                version=patch.validated_data["version"],
+                note=patch.validated_data["note"],
+                source=UpdateSource.API,
+                **changes,
+            )
+        except services.StaleMilestone as stale:
+            raise Conflict(str(stale)) from None
+        fresh = selectors.milestones_for(request.user).prefetch_related("dependencies")
+        return Response(MilestoneSerializer(fresh.get(pk=milestone.pk)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise exceptions.MethodNotAllowed("PUT")
+
+    @extend_schema(
+        request=BulkUpdateSerializer,
+        responses={200: MilestoneSerializer(many=True)},
+        description=(
+            "Set status and/or progress on many milestones with one note, all or none. "
+            "A refusal (400) names each milestone that could not change and why."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-update", filterset_class=None)
+    def bulk_update(self, request: Request) -> Response:
+        body = BulkUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        ids = list(dict.fromkeys(data["ids"]))
+        visible = {m.pk: m for m in selectors.milestones_for(request.user).filter(pk__in=ids)}
+        allowed = selectors.updatable_ids(request.user, list(visible.values()))
+        problems = [f"Milestone {pk}: not found." for pk in ids if pk not in visible]
+        problems += [
+            f"“{visible[pk].title}”: you may not update it."
+            for pk in ids
+            if pk in visible and pk not in allowed
+        ]
+        if problems:
+            raise exceptions.ValidationError(
+                {"ids": [f"None of the {len(ids)} milestones were changed.", *problems]}
+            )
+        try:
+            services.milestone_bulk_update(
+                milestones=[visible[pk] for pk in ids],
+                by=request.user,
+                status=data.get("status"),
+                progress=data.get("progress"),
+                note=data["note"],
+                versions={int(k): v for k, v in data.get("versions", {}).items()},
+                source=UpdateSource.API,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError({"ids": error.messages}) from None
+        fresh = (
+            selectors.milestones_for(request.user)
+            .filter(pk__in=ids)
+            .prefetch_related("dependencies")
+        )
+        return Response(MilestoneSerializer(fresh, many=True).data)
+
+    @extend_schema(responses={200: MilestoneUpdateSerializer(many=True)})
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def updates(self, request: Request, pk: str | None = None) -> Response:
+        milestone = selectors.milestone_get(request.user, pk)
+        page = self.paginate_queryset(selectors.updates_of(milestone))
+        return self.get_paginated_response(MilestoneUpdateSerializer(page, many=True).data)
+
+
+def register(router: BaseRouter) -> None:
+    router.register("programmes", ProgrammeViewSet, basename="programme")
+    router.register("milestones", MilestoneViewSet, basename="milestone")

@@ -1,0 +1,282 @@
+"""Demo milestones from the seed papers (seed 000: NEL ICS update to the Tower Hamlets
+Health and Wellbeing Board, 2021/22).
+
+``load`` is called by the demo loader after the landscape exists, and is idempotent:
+a programme already present is left alone.
+
+Rights come only from roles, with one deliberate exception that shows the lead rule:
+"Agree proposals for form and governance" is led by the user ``tht.board``. A board
+member only reads THT's milestones, but as that milestone's lead tht.board may update
+that one (status, progress, dates) — and no other. The locality plan is led by a
+named person who has no account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TextIO
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from governance.models import Body, BodyKind, IntegratedCareSystem
+
+from . import services
+from .models import Milestone, Programme, Status, UpdateSource
+from .quarters import quarter_end
+
+ICS_PROGRAMME = "NEL ICS transition programme 2021/22"
+THT_PROGRAMME = "Tower Hamlets Together: next steps"
+SEL_PROGRAMME = "SEL place partnership development"
+
+
+def _user(username: str) -> Any | None:
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@transaction.atomic
+def load(*, stdout: TextIO | None = None) -> None:
+    nel = IntegratedCareSystem.objects.filter(slug="nel").first()
+    if nel is None:
+        if stdout:
+            stdout.write("Milestones demo: no NEL system, skipped.\n")
+        return
+    made = 0
+    icb = Body.objects.filter(system=nel, kind=BodyKind.ICB_BOARD).order_by("pk").first()
+    if icb and not Programme.objects.filter(system=nel, name=ICS_PROGRAMME).exists():
+        made += _load_ics(nel, icb)
+    tht = Body.objects.filter(system=nel, slug="tht").first()
+    if tht and not Programme.objects.filter(body=tht, name=THT_PROGRAMME).exists():
+        made += _load_tht(tht)
+    sel = IntegratedCareSystem.objects.filter(slug="sel").first()
+    sel_body = Body.objects.filter(system=sel).order_by("pk").first() if sel else None
+    if sel_body and not Programme.objects.filter(body=sel_body, name=SEL_PROGRAMME).exists():
+        made += _load_sel(sel_body)
+    if stdout:
+        stdout.write(f"Milestones demo: {made} milestones added.\n")
+
+
+def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
+    office = _user("icb.governance")
+    programme = services.programme_create(name=ICS_PROGRAMME, system=nel, lead=office)
+
+    def add(title: str, due: dt.date, status: str, progress: int = 0, **extra: Any) -> Milestone:
+        return services.milestone_create(
+            programme=programme,
+            owner_body=icb,
+            title=title,
+            due_date=due,
+            status=status,
+            progress=progress,
+            by=office,
+            source=UpdateSource.SYSTEM,
+            **extra,
+        )
+
+    chair = add(
+        "ICB chair designate appointed",
+        _d("2021-07-31"),
+        Status.UNDERWAY,
+        80,
+        start_date=_d("2021-05-01"),
+        lead_name="ICS independent chair",
+        description="Marie Gabriel, Independent Chair of the ICS, confirmed as ICB chair designate.",
+    )
+    recruitment = add(
+        "Recruitment to ICB executive roles",
+        quarter_end("Q4 2021/22"),
+        Status.UNDERWAY,
+        due_by_quarter=True,
+        description="Statutory roles appointed ahead of the ICB forming in April 2022.",
+    )
+    ceo = add(
+        "ICS CEO recruitment: CEO confirmed",
+        _d("2021-11-30"),
+        Status.UNDERWAY,
+        40,
+        parent=recruitment,
+        weight=2,
+        start_date=_d("2021-08-01"),
+        lead_name="ICB chair designate",
+        description="CEO to be announced in November.",
+    )
+    add(
+        "Recruit designate finance director, medical director and director of nursing",
+        quarter_end("Q4 2021/22"),
+        Status.NOT_STARTED,
+        0,
+        due_by_quarter=True,
+        parent=recruitment,
+        dependencies=[ceo],
+        description="And other board-level roles.",
+    )
+    engagement = add(
+        "Engagement on the ICS NHS constitution and governance arrangements",
+        quarter_end("Q3 2021/22"),
+        Status.COMPLETE,
+        100,
+        due_by_quarter=True,
+        description="For the ICS NHS body and the ICS partnership.",
+    )
+    commissioning = add(
+        "Decisions on commissioning arrangements at system and place level",
+        quarter_end("Q3 2021/22"),
+        Status.UNDERWAY,
+        50,
+        due_by_quarter=True,
+        description="Commissioning functions discussed with partners and decided.",
+    )
+    add(
+        "Updated system development plan to NHSE",
+        _d("2021-09-30"),
+        Status.COMPLETE,
+        100,
+    )
+    add(
+        "Readiness to operate statement signed off by CEO",
+        quarter_end("Q4 2021/22"),
+        Status.NOT_STARTED,
+        due_by_quarter=True,
+        dependencies=[ceo],
+    )
+    add(
+        "Final functions and decision map",
+        quarter_end("Q4 2021/22"),
+        Status.AT_RISK,
+        45,
+        due_by_quarter=True,
+        dependencies=[commissioning],
+        description="Completed alongside the model constitution.",
+    )
+    add(
+        "Constitution approved by NHSE",
+        quarter_end("Q4 2021/22"),
+        Status.UNDERWAY,
+        30,
+        due_by_quarter=True,
+        dependencies=[engagement],
+    )
+    add(
+        "Designate partner members and other designate ICB senior roles confirmed",
+        quarter_end("Q4 2021/22"),
+        Status.NOT_STARTED,
+        due_by_quarter=True,
+    )
+    # A little history for the update log.
+    services.milestone_update(
+        milestone=commissioning,
+        by=office,
+        version=None,
+        status=Status.DELAYED,
+        progress=60,
+        note="Place-level discussions continue into January; decision moved to the February board.",
+        source=UpdateSource.SYSTEM,
+    )
+    services.milestone_update(
+        milestone=chair,
+        by=office,
+        version=None,
+        status=Status.COMPLETE,
+        note="Confirmed by NHS England in July.",
+        source=UpdateSource.SYSTEM,
+    )
+    return programme.milestones.count()
+
+
+def _load_tht(tht: Body) -> int:
+    office = _user("tht.office")
+    board = _user("tht.board")
+    programme = services.programme_create(name=THT_PROGRAMME, body=tht, lead=office)
+
+    def add(title: str, due: dt.date, status: str, progress: int = 0, **extra: Any) -> Milestone:
+        return services.milestone_create(
+            programme=programme,
+            owner_body=tht,
+            title=title,
+            due_date=due,
+            status=status,
+            progress=progress,
+            by=office,
+            source=UpdateSource.SYSTEM,
+            **extra,
+        )
+
+    add(
+        "Further THT workshop",
+        _d("2021-11-30"),
+        Status.COMPLETE,
+        100,
+        start_date=_d("2021-10-01"),
+        description="Partnership workshop on the ICS developments and our place model.",
+    )
+    form = add(
+        "Agree proposals for form and governance for April and beyond",
+        quarter_end("Q4 2021/22"),
+        Status.UNDERWAY,
+        30,
+        due_by_quarter=True,
+        # The one milestone tht.board leads: the lead rule lets them update it.
+        lead_user=board,
+    )
+    explore = add(
+        "Explore options for delegation, including commissioning activity",
+        quarter_end("Q4 2021/22"),
+        Status.UNDERWAY,
+        20,
+        due_by_quarter=True,
+    )
+    add(
+        "Develop the locality plan with primary care, PCNs and the voluntary sector",
+        _d("2022-03-31"),
+        Status.UNDERWAY,
+        40,
+        lead_name="Priya Shah, THT locality lead",
+        description="Includes the locality development fund.",
+    )
+    add(
+        "Maturity sign-off of the recommended form by NEL ICS",
+        _d("2022-04-30"),
+        Status.NOT_STARTED,
+        0,
+        dependencies=[form],
+        description="NEL ICS signs off the form the borough partnership asks for.",
+    )
+    services.milestone_update(
+        milestone=explore,
+        by=office,
+        version=None,
+        status=Status.AT_RISK,
+        progress=30,
+        note="Waiting for the ICS commissioning decisions before options can be costed.",
+        source=UpdateSource.SYSTEM,
+    )
+    services.milestone_update(
+        milestone=form,
+        by=board,
+        version=None,
+        progress=50,
+        note="Draft options paper discussed at the THT board.",
+        source=UpdateSource.SYSTEM,
+    )
+    return programme.milestones.count()
+
+
+def _load_sel(body: Body) -> int:
+    office = _user("sel.governance")
+    programme = services.programme_create(name=SEL_PROGRAMME, body=body, lead=office)
+    services.milestone_create(
+        programme=programme,
+        owner_body=body,
+        title="Agree the place partnership's terms of reference",
+        due_date=quarter_end("Q4 2021/22"),
+        due_by_quarter=True,
+        status=Status.UNDERWAY,
+        progress=20,
+        by=office,
+        source=UpdateSource.SYSTEM,
+    )
+    return 1

@@ -1,0 +1,89 @@
+"""Filters for milestone lists, shared by the pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Milestone, Status
+from .quarters import QuarterError, parse_quarter
+from .rag import Rag
+
+SORTS = {
+    "due": ("due_date", "title"),
+    "-due": ("-due_date", "title"),
+    "overdue": ("rag_rank", "due_date", "title"),
+    "title": ("title",),
+}
+
+
+class MilestoneFilterForm(forms.Form):
+    def clean_quarter(self) -> str:
+        value = (self.cleaned_data.get("quarter") or "").strip()
+        if value:
+            try:
+                parse_quarter(value)
+            except QuarterError as error:
+                raise ValidationError(str(error)) from None
+        return value
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(field_name="programme_id")
+    owner_body = django_filters.CharFilter(method="filter_owner_body", label="Owner body")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    rag = django_filters.MultipleChoiceFilter(
+        choices=Rag.CHOICES, field_name="rag_value", label="RAG"
+    )
+    quarter = django_filters.CharFilter(method="filter_quarter", label="Due in quarter")
+    lead = django_filters.CharFilter(method="filter_lead", label="Lead")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort",
+        choices=[
+            ("due", "Due date, soonest first"),
+            ("-due", "Due date, latest first"),
+            ("overdue", "Overdue first"),
+            ("title", "Title"),
+        ],
+        label="Sort by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Milestone
+        fields: list[str] = []
+        form = MilestoneFilterForm
+
+    def filter_owner_body(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(owner_body_id=int(value))
+        return queryset.filter(owner_body__slug=value)
+
+    def filter_quarter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        quarter = parse_quarter(value)  # the form has checked it
+        return queryset.filter(due_date__gte=quarter.first_day, due_date__lte=quarter.last_day)
+
+    def filter_lead(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(lead_user_id=int(value))
+        return queryset.filter(Q(lead_name__iexact=value) | Q(lead_user__username__iexact=value))
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(status__in=["complete", "cancelled"])
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*SORTS.get(value or "due", SORTS["due"]))

@@ -1,0 +1,150 @@
+"""Reads of programmes and milestones, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from . import permissions
+from .models import Milestone, MilestoneUpdate, Programme
+from .rag import rag_annotation, rag_order_annotation
+
+
+def programmes_for(user: Any) -> QuerySet[Programme]:
+    return (
+        permissions.visible_programmes(user)
+        .select_related("system", "body", "body__system", "lead")
+        .order_by("name")
+    )
+
+
+def programme_get(user: Any, pk: int) -> Programme:
+    try:
+        return programmes_for(user).get(pk=pk)
+    except (Programme.DoesNotExist, ValueError):
+        raise Http404("No such programme.") from None
+
+
+def with_rag(queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
+    """Annotate the derived RAG (and its worst-first rank) so lists filter and sort on it."""
+    return queryset.annotate(rag_value=rag_annotation(), rag_rank=rag_order_annotation())
+
+
+def milestones_for(user: Any) -> QuerySet[Milestone]:
+    from django.db.models import Exists, OuterRef
+
+    return with_rag(
+        permissions.visible_milestones(user)
+        .select_related("programme", "owner_body", "owner_body__system", "lead_user", "parent")
+        # A parent's progress is rolled up, so pages show it read-only.
+        .annotate(has_children=Exists(Milestone.objects.filter(parent=OuterRef("pk"))))
+    )
+
+
+def milestone_get(user: Any, pk: int) -> Milestone:
+    try:
+        return milestones_for(user).get(pk=pk)
+    except (Milestone.DoesNotExist, ValueError):
+        raise Http404("No such milestone.") from None
+
+
+def updatable_ids(user: Any, milestones: list[Milestone]) -> set[int]:
+    """Which of these the user may update: one query for the whole page."""
+    ids = [m.pk for m in milestones]
+    if not ids:
+        return set()
+    return set(
+        permissions.updatable_milestones(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
+def updates_of(milestone: Milestone) -> QuerySet[MilestoneUpdate]:
+    return milestone.updates.select_related("changed_by").order_by("-changed_at", "-id")
+
+
+def children_of(user: Any, milestone: Milestone) -> QuerySet[Milestone]:
+    return milestones_for(user).filter(parent=milestone).order_by("due_date", "title")
+
+
+def dependencies_of(user: Any, milestone: Milestone) -> QuerySet[Milestone]:
+    return milestones_for(user).filter(dependents=milestone).order_by("due_date", "title")
+
+
+def dependents_of(user: Any, milestone: Milestone) -> QuerySet[Milestone]:
+    return milestones_for(user).filter(dependencies=milestone).order_by("due_date", "title")
+
+
+def possible_leads(system_id: int) -> QuerySet:
+    """People with an active role in the system: who can be a milestone's lead."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__system_id=system_id,
+            role_assignments__revoked_at__isnull=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def owner_body_choices(user: Any, system_id: int, current: Any | None = None) -> QuerySet:
+    """Bodies the user may make a milestone's owner (and the current owner)."""
+    from django.db.models import Q
+
+    mine = permissions.bodies_for_new_milestones(user).filter(system_id=system_id)
+    if current is not None:
+        from governance.models import Body
+
+        return Body.objects.filter(Q(pk__in=mine.values("pk")) | Q(pk=current.pk)).order_by("name")
+    return mine.order_by("name")
+
+
+def programmes_with_counts(user: Any) -> QuerySet[Programme]:
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    visible = permissions.visible_milestones(user).values("pk")
+    in_view = Q(milestones__pk__in=visible)
+    return programmes_for(user).annotate(
+        milestone_count=Count("milestones", filter=in_view, distinct=True),
+        overdue_count=Count(
+            "milestones",
+            filter=in_view
+            & Q(milestones__due_date__lt=today)
+            & ~Q(milestones__status__in=["complete", "cancelled"]),
+            distinct=True,
+        ),
+    )
+
+
+def functions_for_links(user: Any, system_id: int) -> QuerySet:
+    """Functions of the system's catalogue the user may see, to link a milestone to."""
+    from delegation import permissions as delegation_permissions
+
+    return delegation_permissions.visible_functions(user).filter(system_id=system_id)
+
+
+def map_entries_for_links(user: Any, system_id: int) -> QuerySet:
+    from delegation import permissions as delegation_permissions
+
+    return (
+        delegation_permissions.visible_map_entries(user)
+        .filter(function__system_id=system_id)
+        .select_related("function", "receiving_body")
+    )
+
+
+def owner_bodies_for(user: Any) -> QuerySet:
+    """Bodies owning milestones the user can see, for "milestones by body" links."""
+    from governance.models import Body
+
+    owners = permissions.visible_milestones(user).values("owner_body")
+    return (
+        Body.objects.filter(pk__in=owners).select_related("system").order_by("system__name", "name")
+    )

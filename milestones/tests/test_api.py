@@ -1,0 +1,158 @@
+import pytest
+
+from milestones.models import Milestone, MilestoneUpdate
+
+URL = "/api/v1/milestones/"
+
+
+def ids(response):
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_list_is_exactly_what_the_caller_may_see(api_as):
+    nel = set(Milestone.objects.filter(owner_body__system__slug="nel").values_list("pk", flat=True))
+    sel = set(Milestone.objects.filter(owner_body__system__slug="sel").values_list("pk", flat=True))
+    assert ids(api_as("tht.board").get(URL, {"page_size": 500})) == nel
+    assert ids(api_as("sel.governance").get(URL, {"page_size": 500})) == sel
+    assert api_as(None).get(URL).status_code == 401
+
+
+def test_filters(api_as, tht):
+    client = api_as("tht.office")
+    rows = client.get(URL, {"owner_body": "tht", "status": "complete"}).json()["results"]
+    assert [r["title"] for r in rows] == ["Further THT workshop"]
+    assert rows[0]["rag"] == "complete" and rows[0]["due_quarter"] == "Q3 2021/22"
+    red = client.get(URL, {"owner_body": tht.pk, "rag": "red"}).json()["results"]
+    assert red and {r["rag"] for r in red} == {"red"}
+    q4 = client.get(URL, {"quarter": "Q4 2021/22", "owner_body": "tht"}).json()["results"]
+    assert {r["due_quarter"] for r in q4} == {"Q4 2021/22"} and len(q4) == 3
+    led = client.get(URL, {"lead": "tht.board"}).json()["results"]
+    assert [r["title"][:22] for r in led] == ["Agree proposals for fo"]
+    bad = client.get(URL, {"quarter": "Q9 2021"})
+    assert bad.status_code == 400
+    assert bad.json()["error"]["fields"]["quarter"]
+
+
+def test_other_systems_milestone_is_404(api_as, tht_milestone):
+    response = api_as("sel.governance").get(f"{URL}{tht_milestone.pk}/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert api_as("sel.governance").get(f"{URL}{tht_milestone.pk}/updates/").status_code == 404
+
+
+def test_patch_allowed_and_denied(api_as, tht_milestone):
+    body = {"version": tht_milestone.version, "progress": 35, "note": "via API"}
+    assert api_as("tht.board").patch(f"{URL}{tht_milestone.pk}/", body).status_code == 403
+    assert api_as("viewer").patch(f"{URL}{tht_milestone.pk}/", body).status_code == 403
+    assert api_as("sel.governance").patch(f"{URL}{tht_milestone.pk}/", body).status_code == 404
+    response = api_as("tht.office").patch(f"{URL}{tht_milestone.pk}/", body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["progress"] == 35
+    assert response.json()["version"] == tht_milestone.version + 1
+    log = api_as("tht.board").get(f"{URL}{tht_milestone.pk}/updates/").json()["results"][0]
+    assert (log["field"], log["new_value"], log["note"], log["source"]) == (
+        "progress",
+        "35%",
+        "via API",
+        "api",
+    )
+
+
+def test_lead_patches_status_but_not_title(api_as, led_by_board):
+    client = api_as("tht.board")
+    url = f"{URL}{led_by_board.pk}/"
+    ok = client.patch(url, {"version": led_by_board.version, "progress": 70}, format="json")
+    assert ok.status_code == 200
+    title = client.patch(url, {"version": led_by_board.version + 1, "title": "Mine"}, format="json")
+    assert title.status_code == 403
+
+
+def test_stale_patch_is_409_and_loses_nothing(api_as, tht_milestone):
+    url = f"{URL}{tht_milestone.pk}/"
+    loaded = tht_milestone.version
+    first = api_as("tht.office").patch(url, {"version": loaded, "progress": 41}, format="json")
+    assert first.status_code == 200
+    second = api_as("icb.governance").patch(url, {"version": loaded, "progress": 90}, format="json")
+    assert second.status_code == 409
+    error = second.json()["error"]
+    assert error["status"] == 409 and error["code"] == "conflict"
+    assert "since you loaded it" in error["message"]
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.progress == 41
+
+
+def test_bulk_update_all_or_nothing(api_as, tht, led_by_board):
+    open_ones = list(
+        Milestone.objects.filter(owner_body=tht, status__in=["underway", "at_risk"])
+        .exclude(pk=led_by_board.pk)
+        .values_list("pk", flat=True)
+    )
+    ics = Milestone.objects.filter(programme__system__slug="nel", status="underway").first()
+    before = MilestoneUpdate.objects.count()
+    refused = api_as("tht.office").post(
+        f"{URL}bulk-update/",
+        {"ids": [*open_ones, ics.pk], "status": "complete", "note": "x"},
+        format="json",
+    )
+    assert refused.status_code == 400
+    messages = refused.json()["error"]["fields"]["ids"]
+    assert any(ics.title in m and "may not update" in m for m in messages)
+    assert MilestoneUpdate.objects.count() == before
+    done = api_as("tht.office").post(
+        f"{URL}bulk-update/",
+        {"ids": open_ones, "status": "complete", "note": "Signed off"},
+        format="json",
+    )
+    assert done.status_code == 200, done.content
+    assert {row["status"] for row in done.json()} == {"complete"}
+
+
+def test_bulk_update_hides_other_systems(api_as, tht_milestone):
+    response = api_as("sel.governance").post(
+        f"{URL}bulk-update/", {"ids": [tht_milestone.pk], "progress": 10}, format="json"
+    )
+    assert response.status_code == 400
+    assert (
+        response.json()["error"]["fields"]["ids"][1] == f"Milestone {tht_milestone.pk}: not found."
+    )
+
+
+@pytest.mark.parametrize("username", ["tht.office", "viewer", "icb.governance"])
+def test_programmes_list(api_as, username):
+    names = {p["name"] for p in api_as(username).get("/api/v1/programmes/").json()["results"]}
+    assert names == {"NEL ICS transition programme 2021/22", "Tower Hamlets Together: next steps"}
+
+
+def test_programmes_of_another_system(api_as):
+    names = {
+        p["name"] for p in api_as("sel.governance").get("/api/v1/programmes/").json()["results"]
+    }
+    assert names == {"SEL place partnership development"}
+
+
+def test_patch_due_by_quarter(api_as, tht_milestone):
+    url = f"{URL}{tht_milestone.pk}/"
+    client = api_as("tht.office")
+    bad = client.patch(
+        url, {"version": tht_milestone.version, "due_quarter": "Q3 21/22"}, format="json"
+    )
+    assert (
+        bad.status_code == 400
+        and "is not a quarter" in bad.json()["error"]["fields"]["due_quarter"][0]
+    )
+    ok = client.patch(
+        url, {"version": tht_milestone.version, "due_quarter": "end of Q2 2022/23"}, format="json"
+    )
+    assert ok.status_code == 200
+    assert (ok.json()["due_date"], ok.json()["due_by_quarter"]) == ("2022-09-30", True)
+
+
+def test_patch_lead_to_another_systems_user_is_refused(api_as, persona, tht_milestone):
+    response = api_as("tht.office").patch(
+        f"{URL}{tht_milestone.pk}/",
+        {"version": tht_milestone.version, "lead_user": persona("sel.governance").pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "holds no role" in response.json()["error"]["fields"]["lead_user"][0]

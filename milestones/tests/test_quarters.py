@@ -1,0 +1,88 @@
+import datetime as dt
+
+import pytest
+
+from milestones.quarters import (
+    Quarter,
+    QuarterError,
+    parse_quarter,
+    quarter_end,
+    quarter_label,
+    quarter_of,
+    quarters_between,
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (dt.date(2022, 1, 31), "Q4 2021/22"),
+        (dt.date(2022, 3, 31), "Q4 2021/22"),
+        (dt.date(2022, 4, 1), "Q1 2022/23"),
+        (dt.date(2021, 6, 30), "Q1 2021/22"),
+        (dt.date(2021, 7, 1), "Q2 2021/22"),
+        (dt.date(2021, 12, 31), "Q3 2021/22"),
+        (dt.date(2022, 1, 1), "Q4 2021/22"),
+        (dt.date(2024, 2, 29), "Q4 2023/24"),
+        (dt.date(1999, 12, 31), "Q3 1999/00"),
+        (dt.date(2000, 1, 1), "Q4 1999/00"),
+    ],
+)
+def test_date_to_quarter(day, label):
+    assert quarter_label(day) == label
+
+
+def test_first_and_last_days():
+    q4 = parse_quarter("Q4 2023/24")
+    assert (q4.first_day, q4.last_day) == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    q3 = Quarter(2021, 3)
+    assert (q3.first_day, q3.last_day) == (dt.date(2021, 10, 1), dt.date(2021, 12, 31))
+    assert Quarter(2021, 1).last_day == dt.date(2021, 6, 30)
+
+
+def test_every_day_of_a_quarter_maps_back_to_it():
+    for number in (1, 2, 3, 4):
+        quarter = Quarter(2023, number)
+        assert quarter_of(quarter.first_day) == quarter
+        assert quarter_of(quarter.last_day) == quarter
+        assert quarter_of(quarter.last_day + dt.timedelta(days=1)) == quarter.next()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Q3 2021/22",
+        "end of Q3 2021/22",
+        "End of Q3 2021/2022",
+        " q3 2021 / 22 ",
+        "the end of Q3 2021/22",
+    ],
+)
+def test_parse_forms(text):
+    assert parse_quarter(text) == Quarter(2021, 3)
+    assert quarter_end(text) == dt.date(2021, 12, 31)
+
+
+def test_year_boundary_1999_2000():
+    assert parse_quarter("Q4 1999/00").last_day == dt.date(2000, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Enter a quarter"),
+        ("Q5 2021/22", "is not a quarter"),
+        ("Q0 2021/22", "is not a quarter"),
+        ("Q3 2021/23", "2021/22, not 2021/23"),
+        ("Q3 2021/2023", "2021/22, not 2021/2023"),
+        ("December 2021", "is not a quarter"),
+    ],
+)
+def test_bad_input_messages(text, message):
+    with pytest.raises(QuarterError, match=message):
+        parse_quarter(text)
+
+
+def test_quarters_between():
+    labels = [q.label for q in quarters_between(dt.date(2021, 11, 1), dt.date(2022, 4, 2))]
+    assert labels == ["Q3 2021/22", "Q4 2021/22", "Q1 2022/23"]

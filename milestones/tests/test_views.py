@@ -1,0 +1,207 @@
+import pytest
+from django.urls import reverse
+
+from milestones.models import Milestone, MilestoneUpdate, Programme
+
+
+@pytest.fixture
+def tht_url(tht_programme):
+    return reverse("milestones:programme", args=[tht_programme.pk])
+
+
+def test_programme_list(client_as):
+    page = client_as("tht.board").get(reverse("milestones:programmes"))
+    assert page.status_code == 200
+    assert "Tower Hamlets Together: next steps" in page.text
+    assert "SEL place partnership" not in page.text
+
+
+def test_table_shows_rag_as_text_and_quarter(client_as, tht_url):
+    page = client_as("viewer").get(tht_url)
+    assert page.status_code == 200
+    assert "ms-rag--red" in page.text and ">Red</strong>" in page.text
+    assert "End of Q4 2021/22" in page.text
+    assert 'name="ids"' not in page.text  # a viewer gets no bulk checkboxes
+
+
+def test_table_filters_and_sort(client_as, tht_url):
+    client = client_as("tht.office")
+    page = client.get(tht_url, {"status": "complete"})
+    assert page.context["rows"] == [Milestone.objects.get(title="Further THT workshop")]
+    overdue_first = client.get(tht_url, {"sort": "overdue"}).context["rows"]
+    rags = [m.rag for m in overdue_first]
+    assert rags == sorted(rags, key=["red", "amber", "green", "complete", "cancelled"].index)
+    bad = client.get(tht_url, {"quarter": "Q7"})
+    assert bad.status_code == 200 and "is not a quarter" in bad.text
+
+
+def test_tht_board_sees_only_its_led_row_as_updatable(client_as, tht_url, led_by_board):
+    page = client_as("tht.board").get(tht_url)
+    assert page.context["updatable"] == {led_by_board.pk}
+    assert page.text.count('name="ids"') == 1
+
+
+def test_inline_update_without_js_redirects(client_as, tht_milestone, tht_url):
+    response = client_as("tht.office").post(
+        reverse("milestones:inline_update", args=[tht_milestone.pk]),
+        {"status": "delayed", "progress": 25, "version": tht_milestone.version, "next": tht_url},
+    )
+    assert response.status_code == 302 and response["Location"] == tht_url
+    tht_milestone.refresh_from_db()
+    assert (tht_milestone.status, tht_milestone.progress) == ("delayed", 25)
+
+
+def test_inline_update_with_htmx_returns_the_row(client_as, tht_milestone):
+    response = client_as("tht.office").post(
+        reverse("milestones:inline_update", args=[tht_milestone.pk]),
+        {"status": "underway", "progress": 26, "version": tht_milestone.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.text.strip().startswith(f'<tr id="milestone-{tht_milestone.pk}">')
+    assert "Saved." in response.text
+
+
+def test_inline_update_stale_is_reported_in_the_row(client_as, tht_milestone):
+    url = reverse("milestones:inline_update", args=[tht_milestone.pk])
+    data = {"status": "underway", "progress": 27, "version": tht_milestone.version}
+    client_as("tht.office").post(url, data)
+    again = client_as("icb.governance").post(url, {**data, "progress": 99}, HTTP_HX_REQUEST="true")
+    assert "Not saved" in again.text and "since you loaded it" in again.text
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.progress == 27
+
+
+def test_inline_update_denied(client_as, tht_milestone):
+    url = reverse("milestones:inline_update", args=[tht_milestone.pk])
+    data = {"status": "complete", "progress": 100, "version": tht_milestone.version}
+    assert client_as("tht.board").post(url, data).status_code == 403
+    assert client_as("sel.governance").post(url, data).status_code == 404
+
+
+def test_bulk_update_page_all_or_nothing(client_as, tht, tht_url):
+    client = client_as("tht.office")
+    blocked = Milestone.objects.get(title__startswith="Maturity sign-off")
+    free = Milestone.objects.get(title__startswith="Explore options")
+    before = MilestoneUpdate.objects.count()
+    response = client.post(
+        reverse("milestones:bulk_update"),
+        {"ids": [free.pk, blocked.pk], "status": "complete", "note": "x", "next": tht_url},
+        follow=True,
+    )
+    assert "None of the 2 milestones were changed." in response.text
+    assert "“Maturity sign-off of the recommended form by NEL ICS”: " in response.text
+    assert MilestoneUpdate.objects.count() == before
+    done = client.post(
+        reverse("milestones:bulk_update"),
+        {"ids": [free.pk], "status": "complete", "note": "Signed off", "next": tht_url},
+        follow=True,
+    )
+    assert "Updated 1 milestones." in done.text
+    free.refresh_from_db()
+    assert free.status == "complete"
+
+
+def test_bulk_update_refuses_rows_you_may_not_update(client_as, tht_milestone, tht_url):
+    response = client_as("tht.board").post(
+        reverse("milestones:bulk_update"),
+        {"ids": [tht_milestone.pk], "progress": 90, "next": tht_url},
+        follow=True,
+    )
+    assert "You may not update" in response.text
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.progress != 90
+
+
+def test_edit_form_by_quarter_and_concurrency(client_as, tht_milestone):
+    url = reverse("milestones:edit", args=[tht_milestone.pk])
+    client = client_as("tht.office")
+    form = client.get(url)
+    assert form.status_code == 200
+    data = {
+        "title": tht_milestone.title,
+        "owner_body": tht_milestone.owner_body_id,
+        "due_quarter": "end of Q1 2022/23",
+        "status": "underway",
+        "progress": 33,
+        "weight": 1,
+        "version": tht_milestone.version,
+        "note": "moved",
+    }
+    assert client.post(url, data).status_code == 302
+    tht_milestone.refresh_from_db()
+    assert str(tht_milestone.due_date) == "2022-06-30" and tht_milestone.due_by_quarter
+    stale = client_as("icb.governance").post(url, {**data, "progress": 80})
+    assert stale.status_code == 409
+    assert "Someone else changed this milestone" in stale.text
+    both = client.post(url, {**data, "version": tht_milestone.version, "due_date": "2022-05-01"})
+    assert "not both" in both.text
+
+
+def test_edit_denied(client_as, tht_milestone, led_by_board):
+    url = reverse("milestones:edit", args=[tht_milestone.pk])
+    assert client_as("tht.board").get(url).status_code == 403
+    assert (
+        client_as("tht.board").get(reverse("milestones:edit", args=[led_by_board.pk])).status_code
+        == 403
+    )
+    assert client_as("sel.governance").get(url).status_code == 404
+
+
+def test_add_milestone(client_as, tht_programme, tht):
+    url = reverse("milestones:add", args=[tht_programme.pk])
+    response = client_as("tht.office").post(
+        url,
+        {
+            "title": "New via form",
+            "owner_body": tht.pk,
+            "due_date": "2022-02-28",
+            "status": "not_started",
+            "progress": 0,
+            "weight": 1,
+        },
+    )
+    assert response.status_code == 302
+    made = Milestone.objects.get(title="New via form")
+    assert made.due_quarter == "Q4 2021/22" and not made.due_by_quarter
+    assert client_as("newham.office").get(url).status_code == 403
+
+
+def test_detail_shows_log_children_dependencies(client_as):
+    recruitment = Milestone.objects.get(title="Recruitment to ICB executive roles")
+    page = client_as("viewer").get(reverse("milestones:detail", args=[recruitment.pk]))
+    assert "ICS CEO recruitment: CEO confirmed" in page.text
+    assert "Update log" in page.text and "Roll-up from sub-milestones" in page.text
+
+
+def test_body_table(client_as, tht):
+    url = reverse("milestones:body", args=["nel", "tht"])
+    page = client_as("viewer").get(url)
+    assert page.status_code == 200 and len(page.context["rows"]) == 5
+    assert client_as("sel.governance").get(url).status_code == 404
+
+
+def test_timeline_has_svg_and_table(client_as, tht_programme):
+    page = client_as("tht.board").get(reverse("milestones:timeline", args=[tht_programme.pk]))
+    assert page.status_code == 200
+    assert "<svg" in page.text and "Today" in page.text and "The timeline as a table" in page.text
+
+
+def test_other_system_gets_404_everywhere(client_as, tht_programme, tht_milestone):
+    client = client_as("sel.governance")
+    for url in (
+        reverse("milestones:programme", args=[tht_programme.pk]),
+        reverse("milestones:timeline", args=[tht_programme.pk]),
+        reverse("milestones:detail", args=[tht_milestone.pk]),
+        reverse("milestones:export", args=[tht_programme.pk, "csv"]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert Programme.objects.filter(pk=tht_programme.pk).exists()
+
+
+def test_empty_filter_fields_mean_any(client_as, tht_url):
+    page = client_as("tht.office").get(
+        tht_url, {"owner_body": "", "status": "", "rag": "complete", "quarter": "", "lead": ""}
+    )
+    assert not page.context["filter_errors"]
+    assert [m.title for m in page.context["rows"]] == ["Further THT workshop"]
