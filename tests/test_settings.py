@@ -45,3 +45,14 @@ def test_an_unknown_environment_is_refused():
     result = run_check(DJANGO_ENV="staging")
     assert result.returncode != 0
     assert "DJANGO_ENV" in result.stderr
+
+
+def test_the_milestone_digest_is_scheduled_every_morning():
+    from django.conf import settings
+
+    from ics_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["milestone-digests"]
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    assert entry["task"] in app.tasks
+    assert entry["schedule"].hour == {7}
