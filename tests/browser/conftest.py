@@ -53,10 +53,16 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def page_as(browser, demo_live):
-    """``page_as("tht.office")`` → a browser page signed in as that persona."""
+    """``page_as("tht.office")`` → a browser page signed in as that persona;
+    ``page_as(None)`` → an anonymous one. Each is closed after the test, so no request
+    of theirs outlives the live server."""
     contexts = []
 
-    def make(username: str):
+    def make(username: str | None):
+        if username is None:
+            context = browser.new_context(base_url=demo_live.url)
+            contexts.append(context)
+            return context.new_page()
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
         context = browser.new_context(base_url=demo_live.url)

@@ -4,8 +4,8 @@ axe-core finds no violations on each."""
 from __future__ import annotations
 
 
-def test_sign_in_find_the_landscape_open_a_body_sign_out(browser, demo_live, assert_accessible):
-    page = browser.new_page(base_url=demo_live.url)
+def test_sign_in_find_the_landscape_open_a_body_sign_out(page_as, assert_accessible):
+    page = page_as(None)
     page.goto("/")
     assert "/accounts/login/" in page.url
     assert_accessible(page)
