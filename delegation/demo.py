@@ -177,8 +177,10 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
     collaboratives = list(
         bodies.filter(kind=BodyKind.PROVIDER_COLLABORATIVE, is_published=True).order_by("name")
     )
-    icb_committees = list(
-        bodies.filter(kind=BodyKind.COMMITTEE, parent__kind=BodyKind.ICB_BOARD).order_by("name")
+    # Quality oversight sits with the board's quality committee where there is one.
+    icb_committees = sorted(
+        bodies.filter(kind=BodyKind.COMMITTEE, parent__kind=BodyKind.ICB_BOARD),
+        key=lambda b: ("quality" not in b.slug, b.name),
     )
     tht = bodies.filter(slug="tht").first()
     lead = _user("icb.governance")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
 
 from .models import (
+    LEVEL_BODY_KINDS,
     AssessmentStatus,
     Condition,
     ConditionCategory,
@@ -18,6 +19,9 @@ from .models import (
     Function,
     Level,
 )
+from .spreadsheets import MAX_BYTES
+
+RECEIVING_KINDS = frozenset().union(*LEVEL_BODY_KINDS.values())
 
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
@@ -200,10 +204,14 @@ class PublishForm(NHSForm):
 
 class MatrixFilterForm(NHSForm):
     group = forms.ChoiceField(required=False, label="Function group")
+    # Only the kinds a function can be delegated to (no PCNs or health and wellbeing boards).
     body_kind = forms.ChoiceField(
         required=False,
         label="Body kind",
-        choices=[("", "All kinds"), *((k.value, k.label) for k in BodyKind)],
+        choices=[
+            ("", "All kinds"),
+            *((k.value, k.label) for k in BodyKind if k in RECEIVING_KINDS),
+        ],
     )
     status = forms.ChoiceField(
         required=False,
@@ -237,9 +245,13 @@ class ConditionFilterForm(NHSForm):
 class ImportForm(NHSForm):
     file = forms.FileField(
         label="Spreadsheet",
-        help_text="An .xlsx or .csv file with the same columns as the export, up to 20 MB.",
+        help_text="An .xlsx or .csv file with the same columns as the export, up to "
+        f"{MAX_BYTES // 1024 // 1024} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+    # The job the check will be kept under, known before the upload so the page can
+    # follow a long check while it runs.
+    job = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class RevokeForm(NHSForm):

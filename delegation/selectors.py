@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     OuterRef,
     Prefetch,
@@ -15,6 +17,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -205,24 +208,28 @@ def matrix(
                 "cells": [cells.get((function.pk, b.pk), []) for b in bodies],
             }
         )
-    groups: list[dict[str, Any]] = []
+    # One band per group, in the order its first function comes: a catalogue whose
+    # display order interleaves groups still shows each group once.
+    groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         name = row["function"].group or "Other functions"
-        if not groups or groups[-1]["name"] != name:
-            groups.append({"name": name, "rows": []})
-        groups[-1]["rows"].append(row)
-    return {"bodies": bodies, "groups": groups, "function_count": len(functions)}
+        groups.setdefault(name, {"name": name, "rows": []})["rows"].append(row)
+    return {"bodies": bodies, "groups": list(groups.values()), "function_count": len(functions)}
 
 
 # --- a body's delegations -----------------------------------------------------------
 
 
 def body_delegations(user: Any, body: Body) -> dict[str, Any]:
-    entries = list(
+    """What is delegated to ``body`` now, with its budget and conditions; and, apart,
+    what is proposed for it and not yet in force (counted in no total)."""
+    open_entries = list(
         entries_queryset(user)
-        .filter(receiving_body=body, status=EntryStatus.IN_FORCE)
-        .order_by("function__display_order", "function__code")
+        .filter(receiving_body=body, status__in=[EntryStatus.IN_FORCE, EntryStatus.PROPOSED])
+        .order_by("function__display_order", "function__code", "pk")
     )
+    entries = [e for e in open_entries if e.status == EntryStatus.IN_FORCE]
+    proposed = [e for e in open_entries if e.status == EntryStatus.PROPOSED]
     total = sum((e.delegated_budget for e in entries), Decimal("0"))
     today = timezone.localdate()
     conditions = list(
@@ -233,7 +240,12 @@ def body_delegations(user: Any, body: Body) -> dict[str, Any]:
     for condition in conditions:
         condition.overdue = condition.is_overdue(condition.latest_status, today)
     conditions.sort(key=lambda c: (not c.overdue, c.due_date or dt.date.max, c.pk))
-    return {"entries": entries, "total_budget": total, "conditions": conditions}
+    return {
+        "entries": entries,
+        "proposed": proposed,
+        "total_budget": total,
+        "conditions": conditions,
+    }
 
 
 # --- conditions ---------------------------------------------------------------------
@@ -247,9 +259,23 @@ def conditions_in(
     status: str = "",
     owner: str = "",
 ) -> QuerySet[Condition]:
-    conditions = with_latest_status(
-        permissions.visible_conditions(user).filter(map_entry__function__system=system)
-    ).select_related("map_entry__function", "map_entry__receiving_body", "owner_body")
+    # A revoked delegation's conditions no longer bind anyone (superseded entries hand
+    # theirs on to their successor), so they leave the dashboard; the entry keeps them.
+    conditions = (
+        with_latest_status(
+            permissions.visible_conditions(user)
+            .filter(map_entry__function__system=system)
+            .exclude(map_entry__status__in=[EntryStatus.SUPERSEDED, EntryStatus.REVOKED])
+        )
+        .annotate(
+            overdue=Case(
+                When(overdue_filter(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("map_entry__function", "map_entry__receiving_body", "owner_body")
+    )
     if category:
         conditions = conditions.filter(category=category)
     if status:
@@ -279,8 +305,11 @@ def condition_dashboard(conditions: QuerySet[Condition]) -> dict[str, Any]:
         row["category"]: row["n"]
         for row in conditions.order_by().values("category").annotate(n=Count("pk"))
     }
-    overdue = conditions.filter(due_date__lt=today).exclude(latest_status=AssessmentStatus.MET)
-    return {"by_status": by_status, "by_category": by_category, "overdue": overdue}
+    return {
+        "by_status": by_status,
+        "by_category": by_category,
+        "overdue": conditions.filter(overdue_filter(today)),
+    }
 
 
 def assessments_of(condition: Condition) -> QuerySet[ConditionAssessment]:

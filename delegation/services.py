@@ -7,6 +7,7 @@ ask ``delegation.permissions`` first.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -138,11 +139,19 @@ def map_entry_create(
     )
 
 
+BULK_BATCH = 500
+
+
 @transaction.atomic
-def map_entries_bulk_create(*, entries: list[MapEntry]) -> list[MapEntry]:
+def map_entries_bulk_create(
+    *, entries: list[MapEntry], on_batch: Callable[[int], None] | None = None
+) -> list[MapEntry]:
     """Create many new entries at once (a spreadsheet import): each is checked against
     the entry's rules in Python, and the database's one-in-force constraint catches a
-    clash for the whole batch, which is then refused whole."""
+    clash for the whole batch, which is then refused whole.
+
+    ``on_batch(n)`` is told after each batch of ``n`` rows is written.
+    """
     errors: list[str] = []
     for entry in entries:
         if entry.status not in (EntryStatus.PROPOSED, EntryStatus.IN_FORCE):
@@ -157,13 +166,19 @@ def map_entries_bulk_create(*, entries: list[MapEntry]) -> list[MapEntry]:
         errors.extend(f"{entry}: {m}" for ms in entry.rule_errors().values() for m in ms)
     if errors:
         raise ValidationError(errors)
+    created: list[MapEntry] = []
     try:
         with transaction.atomic():
-            return MapEntry.objects.bulk_create(entries)
+            for start in range(0, len(entries), BULK_BATCH):
+                batch = MapEntry.objects.bulk_create(entries[start : start + BULK_BATCH])
+                created.extend(batch)
+                if on_batch is not None:
+                    on_batch(len(batch))
     except IntegrityError:
         raise ValidationError(
             "Two entries would be in force for the same function and body; nothing was created."
         ) from None
+    return created
 
 
 def _refuse_if_closed(entry: MapEntry) -> None:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
+import zipfile
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
@@ -49,8 +52,16 @@ COLUMNS: tuple[str, ...] = (
     "review by",
     "status",
 )
-MAX_BYTES = 20 * 1024 * 1024
+# A 20,000-row map is about 1 MB as .xlsx and 3 MB as CSV: 10 MB leaves room for
+# formatting while refusing files that are not a map at all.
+MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+# An .xlsx is a zip: a small upload can unpack to gigabytes. Refuse before unpacking.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Report progress after this many rows.
+PROGRESS_EVERY = 200
 BODY_LEVELS = (Level.PLACE, Level.COLLABORATIVE, Level.JOINT_COMMITTEE, Level.LEAD_PROVIDER)
 YES = {"yes", "y", "true", "x", "1", "reserved"}
 COMPARED = (
@@ -115,11 +126,24 @@ def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     return out
 
 
+def _csv_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet program would run as a formula, made inert.
+
+    The apostrophe is what Excel itself uses to mark "this is text"; ``_text`` removes
+    it again on import, so an exported file re-imports unchanged.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for line in export_rows(rows):
-        writer.writerow(["" if v is None else v for v in line])
+        writer.writerow([_csv_safe(v) for v in line])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -136,6 +160,11 @@ def to_xlsx(rows: list[dict[str, Any]], *, title: str = "Decision map") -> bytes
         cell.font = Font(bold=True)
     sheet.freeze_panes = "B2"
     for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            # openpyxl stores any text starting with "=" as a formula; names and notes
+            # typed by users are text, whatever they start with.
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
         for index in (10, 11):
             row[index].number_format = "£#,##0.00"
         for index in (13, 14):
@@ -148,32 +177,55 @@ def to_xlsx(rows: list[dict[str, Any]], *, title: str = "Decision map") -> bytes
 # --- import: reading ----------------------------------------------------------------
 
 
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
 class FileRefused(Exception):
     """The file as a whole cannot be read: wrong type, too big, wrong columns."""
 
 
-def read_table(upload: BinaryIO, name: str, size: int | None = None) -> list[dict[str, Any]]:
-    """The file's data rows as dicts keyed by column, with a ``_row`` spreadsheet number."""
+def refuse_size(size: int) -> None:
+    if size > MAX_BYTES:
+        raise FileRefused(
+            f"The file is too large ({size / 1024 / 1024:.1f} MB): a map to import is at "
+            f"most {MAX_BYTES // 1024 // 1024} MB."
+        )
+    if size == 0:
+        raise FileRefused("The file is empty.")
+
+
+def read_table(
+    upload: BinaryIO,
+    name: str,
+    size: int | None = None,
+    *,
+    progress: Progress = _no_progress,
+) -> list[dict[str, Any]]:
+    """The file's data rows as dicts keyed by column, with a ``_row`` spreadsheet number.
+
+    ``progress("read", lines, total)`` is called as lines are read (``total`` is 0 when
+    the workbook does not say how many it holds).
+    """
     if size is None:
         upload.seek(0, io.SEEK_END)
         size = upload.tell()
         upload.seek(0)
-    if size > MAX_BYTES:
-        raise FileRefused(
-            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
-        )
-    if size == 0:
-        raise FileRefused("The file is empty.")
+    refuse_size(size)
     lower = name.lower()
     if lower.endswith(".xlsx"):
-        lines = _read_xlsx(upload)
+        lines, expected = _read_xlsx(upload)
     elif lower.endswith(".csv"):
-        lines = _read_csv(upload)
+        lines, expected = _read_csv(upload)
     else:
         raise FileRefused("Upload an Excel workbook (.xlsx) or a CSV file (.csv).")
-    if not lines:
+    first = next(lines, None)
+    if first is None:
         raise FileRefused("The file has no header row.")
-    header = [str(v or "").strip().lower() for v in lines[0]]
+    header = [str(v or "").strip().lower() for v in first]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise FileRefused(
@@ -184,39 +236,61 @@ def read_table(upload: BinaryIO, name: str, size: int | None = None) -> list[dic
         raise FileRefused("These columns appear twice: " + ", ".join(doubled) + ".")
     index = {c: header.index(c) for c in COLUMNS}
     table = []
-    for number, line in enumerate(lines[1:], start=2):
+    progress("read", 0, expected)
+    for number, line in enumerate(lines, start=2):
+        if number % PROGRESS_EVERY == 0:
+            progress("read", number, expected)
         values = {c: (line[i] if i < len(line) else None) for c, i in index.items()}
         if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in values.values()):
             continue
         values["_row"] = number
         table.append(values)
-    if len(table) > MAX_ROWS:
-        raise FileRefused(f"The file has {len(table)} rows; the limit is {MAX_ROWS}.")
+        # Stop reading at the limit rather than after the whole of a huge file.
+        if len(table) > MAX_ROWS:
+            raise FileRefused(
+                f"The file has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}."
+            )
     if not table:
         raise FileRefused("The file has a header row but no entries.")
     return table
 
 
-def _read_xlsx(upload: BinaryIO) -> list[list[Any]]:
-    import zipfile
-
+def _read_xlsx(upload: BinaryIO) -> tuple[Iterator[list[Any]], int]:
+    """The first sheet's lines, and how many it says it has (0 if it does not say)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    unreadable = FileRefused(
+        "The file is not an Excel workbook that can be read; save it as .xlsx and try again."
+    )
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileRefused(
+            f"The workbook unpacks to {unpacked / 1024 / 1024:.0f} MB; the limit is "
+            f"{MAX_UNPACKED_BYTES // 1024 // 1024} MB. Save only the map's sheet and try again."
+        )
+    upload.seek(0)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileRefused(
-            "The file is not an Excel workbook that can be read; save it as .xlsx and try again."
-        ) from None
+        raise unreadable from None
+    sheet = workbook.worksheets[0]
+    return _sheet_lines(workbook), sheet.max_row or 0
+
+
+def _sheet_lines(workbook: Any) -> Iterator[list[Any]]:
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
     finally:
         workbook.close()
 
 
-def _read_csv(upload: BinaryIO) -> list[list[Any]]:
+def _read_csv(upload: BinaryIO) -> tuple[Iterator[list[Any]], int]:
     raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
@@ -224,7 +298,11 @@ def _read_csv(upload: BinaryIO) -> list[list[Any]]:
         raise FileRefused("The CSV file is not UTF-8 text; save it as CSV UTF-8.") from None
     if "\x00" in text:
         raise FileRefused("The file is not a CSV text file.")
-    return [row for row in csv.reader(io.StringIO(text))]
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise FileRefused(f"The CSV file cannot be read: {error}.") from None
+    return iter(lines), len(lines)
 
 
 # --- import: planning ---------------------------------------------------------------
@@ -267,7 +345,11 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    # Undo the apostrophe the CSV export puts before formula-like text.
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        text = text[1:]
+    return text
 
 
 def _choice(choices: Any, value: str) -> str | None:
@@ -299,10 +381,18 @@ def _date(value: Any) -> dt.date:
     raise ValueError(text)
 
 
-def plan_import(system: IntegratedCareSystem, table: list[dict[str, Any]]) -> ImportPlan:
-    """Decide, per row, what the import would do — or why it refuses the row."""
+def plan_import(
+    system: IntegratedCareSystem,
+    table: list[dict[str, Any]],
+    *,
+    progress: Progress = _no_progress,
+) -> ImportPlan:
+    """Decide, per row, what the import would do — or why it refuses the row.
+
+    ``progress("check", done, total)`` is called every ``PROGRESS_EVERY`` rows.
+    """
     functions = {f.code.upper(): f for f in Function.objects.filter(system=system)}
-    bodies = list(Body.objects.filter(system=system))
+    bodies = list(Body.objects.filter(system=system).select_related("parent"))
     by_name: dict[str, Body] = {}
     for body in bodies:
         for key in (body.slug, body.name, body.short_name):
@@ -316,7 +406,11 @@ def plan_import(system: IntegratedCareSystem, table: list[dict[str, Any]]) -> Im
 
     plan = ImportPlan()
     seen: dict[str, int] = {}
-    for values in table:
+    total = len(table)
+    progress("check", 0, total)
+    for done, values in enumerate(table):
+        if done and done % PROGRESS_EVERY == 0:
+            progress("check", done, total)
         number = values["_row"]
         reference = _text(values["reference"])
         item = RowPlan(row=number, reference=reference)
@@ -501,22 +595,49 @@ def plan_import(system: IntegratedCareSystem, table: list[dict[str, Any]]) -> Im
             if getattr(current, name) != fields[name]
         ]
         item.action = "change" if item.changes else "unchanged"
+    progress("check", total, total)
     return plan
 
 
+def plan_fingerprint(plan: ImportPlan) -> str:
+    """What the plan would do, as a short digest: the same file checked against a map
+    that changed in between gives a different one."""
+    digest = hashlib.sha256()
+    for item in plan.rows:
+        existing = item.existing.pk if item.existing is not None else ""
+        digest.update(f"{item.row}|{item.action}|{existing}|{item.errors}\n".encode())
+    return digest.hexdigest()
+
+
 @transaction.atomic
-def apply_import(plan: ImportPlan, *, user: Any) -> dict[str, int]:
-    """Write every planned row, or none: any refusal or failure rolls the whole file back."""
+def apply_import(
+    plan: ImportPlan, *, user: Any, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Write every planned row, or none: any refusal or failure rolls the whole file back.
+
+    ``progress("write", done, total)`` reports rows written so far. Progress is only
+    news: until the transaction commits, nobody else sees a single row of it.
+    """
     if not plan.ok:
         raise ValidationError("The file has refused rows; nothing was imported.")
     done: Counter[str] = Counter()
-    # New entries go in as one batch; changes and revocations one by one, since each
+    # New entries go in as batches; changes and revocations one by one, since each
     # keeps its own supersession record.
     creates = [
         MapEntry(created_by=user, **item.values) for item in plan.rows if item.action == "create"
     ]
+    others = [item for item in plan.rows if item.action in ("change", "revoke")]
+    total = len(creates) + len(others)
+    written = 0
+    progress("write", written, total)
+
+    def created(batch: int) -> None:
+        nonlocal written
+        written += batch
+        progress("write", written, total)
+
     try:
-        services.map_entries_bulk_create(entries=creates)
+        services.map_entries_bulk_create(entries=creates, on_batch=created)
     except ValidationError as error:
         raise ValidationError(
             "The new entries could not be written: "
@@ -524,7 +645,7 @@ def apply_import(plan: ImportPlan, *, user: Any) -> dict[str, int]:
             + " Nothing was imported."
         ) from error
     done["create"] = len(creates)
-    for item in plan.rows:
+    for item in others:
         values = dict(item.values)
         values.pop("status")
         values.pop("function")
@@ -533,12 +654,10 @@ def apply_import(plan: ImportPlan, *, user: Any) -> dict[str, int]:
                 services.map_entry_revoke(
                     entry=item.existing, note="Revoked by spreadsheet import."
                 )
-            elif item.action == "change" and item.existing.status == EntryStatus.IN_FORCE:
+            elif item.existing.status == EntryStatus.IN_FORCE:
                 services.map_entry_supersede(entry=item.existing, created_by=user, **values)
-            elif item.action == "change":
-                services.map_entry_update(entry=item.existing, **values)
             else:
-                continue
+                services.map_entry_update(entry=item.existing, **values)
         except ValidationError as error:
             raise ValidationError(
                 f"Row {item.row} ({item.reference}) could not be written: "
@@ -546,4 +665,8 @@ def apply_import(plan: ImportPlan, *, user: Any) -> dict[str, int]:
                 + " Nothing was imported."
             ) from error
         done[item.action] += 1
+        written += 1
+        if written % PROGRESS_EVERY == 0:
+            progress("write", written, total)
+    progress("write", total, total)
     return {action: n for action, n in done.items() if n}

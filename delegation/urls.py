@@ -28,4 +28,10 @@ urlpatterns = [
     path("maps/<slug:system>/export.<str:fmt>", views.map_export, name="map_export"),
     path("map-versions/<int:pk>/export.<str:fmt>", views.version_export, name="version_export"),
     path("maps/<slug:system>/import/", views.map_import, name="map_import"),
+    path("maps/<slug:system>/import/<str:token>/", views.map_import_job, name="map_import_job"),
+    path(
+        "maps/<slug:system>/import/<str:token>/progress/",
+        views.map_import_progress,
+        name="map_import_progress",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from governance import selectors as landscape
 from governance.models import IntegratedCareSystem
 
-from . import forms, permissions, selectors, services, spreadsheets
+from . import forms, imports, permissions, selectors, services, spreadsheets, tasks
 from .diff import diff_rows
 from .models import AssessmentStatus, ConditionCategory, EntryStatus, Level
 from .permissions import Action
@@ -604,34 +604,71 @@ def version_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_import(request: HttpRequest, system: str) -> HttpResponse:
-    """Check a spreadsheet (a dry run that changes nothing), then import it all or nothing."""
+    """Upload a spreadsheet and check it: a dry run that changes nothing. The plan is
+    then read on the job's page, where the import itself is started."""
     system_obj = _editable_system(request, system)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    plan = None
-    imported: dict[str, int] | None = None
-    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = spreadsheets.read_table(upload, upload.name, upload.size)
+            # Refuse an oversized file before reading it into memory.
+            spreadsheets.refuse_size(upload.size)
+            job = imports.check(
+                system=system_obj,
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                token=form.cleaned_data["job"],
+            )
         except spreadsheets.FileRefused as refused:
             form.add_error("file", str(refused))
         else:
-            plan = spreadsheets.plan_import(system_obj, table)
-            if request.POST.get("action") == "import":
-                if plan.ok:
-                    try:
-                        imported = spreadsheets.apply_import(plan, user=request.user)
-                    except ValidationError as error:
-                        form.add_service_error(error)
-                else:
-                    form.add_error(
-                        None,
-                        f"{len(plan.refused)} row{'s' if len(plan.refused) != 1 else ''} "
-                        "refused: nothing was imported. Correct the file and try again.",
-                    )
-    if form.is_bound and form.errors:
-        status = 400
+            return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
+    token = request.POST.get("job", "")
+    if not imports.TOKEN.match(token):
+        token = imports.new_token()
     context = _base_context(request, system_obj)
-    context.update({"form": form, "plan": plan, "imported": imported})
+    context.update(
+        {
+            "form": form,
+            "token": token,
+            "progress_url": reverse(
+                "delegation:map_import_progress", args=[system_obj.slug, token]
+            ),
+        }
+    )
+    status = 400 if form.is_bound and form.errors else 200
     return render(request, "delegation/import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def map_import_job(request: HttpRequest, system: str, token: str) -> HttpResponse:
+    """A checked file: its dry run, then (POST) its import, its progress and its result."""
+    system_obj = _editable_system(request, system)
+    job = imports.job_get(token, user=request.user, system=system_obj)
+    if request.method == "POST":
+        if imports.start(job):
+            tasks.map_import_run.delay(job.token)
+        return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
+    context = _base_context(request, system_obj)
+    context.update(
+        {
+            "job": job,
+            "progress": imports.progress_of(job),
+            "progress_url": reverse(
+                "delegation:map_import_progress", args=[system_obj.slug, job.token]
+            ),
+        }
+    )
+    return render(request, "delegation/import_job.html", context)
+
+
+@login_required
+def map_import_progress(request: HttpRequest, system: str, token: str) -> JsonResponse:
+    """How far a check or an import has got, for the page that follows it."""
+    system_obj = _editable_system(request, system)
+    job = imports.job_get(token, user=request.user, system=system_obj)
+    response = JsonResponse(imports.progress_of(job))
+    response["Cache-Control"] = "no-store"
+    return response

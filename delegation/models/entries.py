@@ -130,7 +130,11 @@ class MapEntry(models.Model):
         )
 
     def rule_errors(self) -> dict[str, list[str]]:
-        """The entry's own rules (level and body, dates, money), without a query."""
+        """The entry's own rules (level and body, dates, money).
+
+        Reads nothing beyond the receiving body's parent (for an ICB committee), so a
+        caller checking many entries selects ``receiving_body__parent`` once.
+        """
         errors: dict[str, list[str]] = {}
 
         def add(field: str, message: str) -> None:
@@ -165,6 +169,13 @@ class MapEntry(models.Model):
                         f"{body} is a {body.get_kind_display().lower()}; a function "
                         f"{level_label} goes to a {kinds}.",
                     )
+                elif self.level == Level.ICB_COMMITTEE and not _reports_to_icb_board(body):
+                    # A place's workstream is a committee too, but not one of the ICB's.
+                    add(
+                        "receiving_body",
+                        f"{body} is not a committee of the ICB board; a function "
+                        f"{level_label} goes to one of the board's own committees.",
+                    )
 
         if self.review_by and self.effective_from and self.review_by < self.effective_from:
             add("review_by", "The review date cannot be before the entry takes effect.")
@@ -180,6 +191,10 @@ class MapEntry(models.Model):
             )
 
         return errors
+
+
+def _reports_to_icb_board(body: Body) -> bool:
+    return body.parent_id is not None and body.parent.kind == BodyKind.ICB_BOARD
 
 
 def entry_key(function_code: str, body_slug: str | None) -> str:

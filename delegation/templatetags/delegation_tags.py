@@ -44,3 +44,21 @@ def diff_value(value: Any, name: str) -> str:
 
         return conditions_summary(value) or "none"
     return str(value).replace("_", " ")
+
+
+IMPORT_DONE = {"create": "created", "change": "changed", "revoke": "revoked"}
+
+
+@register.filter
+def import_action(action: str) -> str:
+    """An import's action as done: "create" → "created"."""
+    return IMPORT_DONE.get(action, action)
+
+
+@register.filter
+def number(value: Any) -> str:
+    """12345 → "12,345"."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)

@@ -70,3 +70,33 @@ def other_place() -> Body:
 
 def body_of_kind(kind: str, system: str = "nel") -> Body:
     return Body.objects.filter(system__slug=system, kind=kind).order_by("name").first()
+
+
+def staged_import() -> str:
+    """A file checked by the governance lead, ready to import: its job's token."""
+    import csv
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from delegation import imports, spreadsheets
+
+    row = dict.fromkeys(spreadsheets.COLUMNS, "")
+    row.update(
+        {
+            "reference": "KF-07/tht",
+            "delegated to body": "tht",
+            "effective from": "2025-04-01",
+            "status": "Proposed",
+        }
+    )
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([list(spreadsheets.COLUMNS), list(row.values())])
+    job = imports.check(
+        system=nel(),
+        user=get_user_model().objects.get(username="icb.governance"),
+        filename="map.csv",
+        content=buffer.getvalue().encode(),
+    )
+    assert job.importable, job.rows
+    return job.token

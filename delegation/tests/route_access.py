@@ -32,6 +32,10 @@ def _v1() -> dict:
     return {"pk": h.v1().pk}
 
 
+def _import_job() -> dict:
+    return {"system": "nel", "token": h.staged_import()}
+
+
 # Pages of a system's live map, and its objects.
 LIVE_PAGE = everyone(200, viewer=403, sel_governance=404)
 LIVE_OBJECT = everyone(200, viewer=404, sel_governance=404)
@@ -79,6 +83,16 @@ ROUTES: list[Route] = [
         expect=VERSIONS,
     ),
     Route("delegation:map_import", kwargs=_nel, expect=LEAD_PAGE),
+    # An import job is its uploader's (the lead's): the job is staged afresh per row.
+    Route("delegation:map_import_job", kwargs=_import_job, expect=LEAD_PAGE),
+    Route(
+        "delegation:map_import_job",
+        kwargs=_import_job,
+        method="POST",
+        label="start",
+        expect=everyone(403, icb_governance=302, sel_governance=404),
+    ),
+    Route("delegation:map_import_progress", kwargs=_import_job, expect=LEAD_PAGE),
     # --- API ---
     Route("function-list", expect=everyone(200, anonymous=API)),
     Route(

@@ -110,3 +110,12 @@ def test_one_in_force_reservation_per_function(db):
         clash.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         clash.save()
+
+
+def test_icb_committee_level_needs_one_of_the_boards_committees(db):
+    workstream = h.body("tht-living-well")  # a committee, but of THT, not of the ICB
+    with pytest.raises(ValidationError) as error:
+        make(level=Level.ICB_COMMITTEE, body=workstream.slug)
+    assert "not a committee of the ICB board" in str(error.value)
+    entry = make(level=Level.ICB_COMMITTEE, body="quality-safety-improvement")
+    assert entry.receiving_body.parent.kind == "icb_board"

@@ -213,7 +213,7 @@ def test_bad_files_refused_with_a_clear_message(db, content, name, message):
 
 
 def test_file_over_the_size_limit_refused(db):
-    with pytest.raises(spreadsheets.FileRefused, match="limit is 20 MB"):
+    with pytest.raises(spreadsheets.FileRefused, match="at most 10 MB"):
         spreadsheets.read_table(io.BytesIO(b"x"), "map.csv", size=spreadsheets.MAX_BYTES + 1)
 
 
@@ -226,34 +226,119 @@ def _xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-def test_import_page_dry_run_changes_nothing_then_imports(client_as):
+def _upload(client, data: bytes, name: str = "m.xlsx", **extra):
+    return client.post(
+        reverse("delegation:map_import", args=["nel"]),
+        {"file": SimpleUploadedFile(name, data), **extra},
+    )
+
+
+def test_import_page_checks_then_imports_on_the_jobs_page(client_as):
     client = client_as("icb.governance")
-    url = reverse("delegation:map_import", args=["nel"])
-    data = _xlsx([list(spreadsheets.COLUMNS), _row()])
+    data = _xlsx([list(spreadsheets.COLUMNS), _row(), _row(reference="F-04/tht", status="Revoked")])
     before = _snapshot()
-    check = client.post(url, {"action": "check", "file": SimpleUploadedFile("m.xlsx", data)})
-    assert check.status_code == 200 and "Create" in check.content.decode()
-    assert _snapshot() == before
-    done = client.post(url, {"action": "import", "file": SimpleUploadedFile("m.xlsx", data)})
-    assert done.status_code == 200 and "Imported: 1 create" in done.content.decode()
+    checked = _upload(client, data)
+    assert checked.status_code == 302
+    job_url = checked["Location"]
+    page = client.get(job_url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "Nothing has changed yet" in html
+    assert "Create" in html and "Revoke" in html and "Import 2 rows" in html
+    assert _snapshot() == before  # the dry run changed nothing
+
+    done = client.post(job_url)
+    assert done.status_code == 302 and done["Location"] == job_url
+    result = client.get(job_url).content.decode()
+    assert "1 created, 1 revoked" in result
     assert MapEntry.objects.filter(
         function__code="KF-07", receiving_body__slug="tht", status=EntryStatus.IN_FORCE
     ).exists()
+    assert h.in_force("F-01", "tht")  # untouched rows stay as they were
+    # A second click imports nothing twice.
+    count = MapEntry.objects.count()
+    client.post(job_url)
+    assert MapEntry.objects.count() == count
+
+
+def test_import_reports_progress_while_it_runs(client_as, persona):
+    from delegation import imports
+
+    seen = []
+    real = imports.report
+
+    def spy(token, stage, done, total):
+        seen.append((stage, done, total))
+        real(token, stage, done, total)
+
+    client = client_as("icb.governance")
+    rows = [_row(reference=f"KF-0{i}/tht") for i in (5, 6, 7)]
+    job_url = _upload(client, _xlsx([list(spreadsheets.COLUMNS), *rows]))["Location"]
+    token = job_url.rstrip("/").rsplit("/", 1)[1]
+    progress_url = reverse("delegation:map_import_progress", args=["nel", token])
+    assert client.get(progress_url).json() == {
+        "state": "checked",
+        "stage": "check",
+        "done": 3,
+        "total": 3,
+        "message": "",
+    }
+    import unittest.mock
+
+    with unittest.mock.patch.object(imports, "report", spy):
+        client.post(job_url)
+    assert ("write", 0, 3) in seen and ("write", 3, 3) in seen
+    assert client.get(progress_url).json()["state"] == "done"
+    # Only its uploader follows a job.
+    assert client_as("tht.office").get(progress_url).status_code == 403
+    other_lead = persona("sel.governance")
+    assert client_as(other_lead.username).get(progress_url).status_code == 404
 
 
 def test_import_page_refuses_bad_rows_and_changes_nothing(client_as):
     client = client_as("icb.governance")
-    url = reverse("delegation:map_import", args=["nel"])
     data = _csv([list(spreadsheets.COLUMNS), _row(), _row(reference="ZZ-1/tht")])
     before = _snapshot()
-    response = client.post(url, {"action": "import", "file": SimpleUploadedFile("m.csv", data)})
+    job_url = _upload(client, data, "m.csv")["Location"]
+    html = client.get(job_url).content.decode()
+    assert "nhsuk-error-summary" in html and "1 row refused: nothing can be imported" in html
+    assert "Row 3, reference: No function ZZ-1" in html
+    assert "Import 2 rows" not in html
+    client.post(job_url)  # starting a refused job does nothing
+    assert _snapshot() == before
+
+
+def test_import_refuses_a_file_if_the_map_changed_since_the_check(client_as):
+    from delegation import services
+
+    client = client_as("icb.governance")
+    job_url = _upload(client, _xlsx([list(spreadsheets.COLUMNS), _row(reference="F-04/tht")]))[
+        "Location"
+    ]
+    services.map_entry_revoke(entry=h.in_force("F-04", "tht"))
+    before = _snapshot()
+    client.post(job_url)
+    html = client.get(job_url).content.decode()
+    assert "The map changed after this file was checked" in html
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"not a zip", "map.xlsx", "not an Excel workbook"),
+        (b"%PDF-1.4", "map.pdf", "Upload an Excel workbook"),
+        (b"reference,group\nF-01/tht,x\n", "map.csv", "missing these columns"),
+        (b"\xff\xfe\x00bad", "map.csv", "not UTF-8"),
+        (b"x" * (20 * 1024 * 1024), "map.csv", "at most 10 MB"),
+    ],
+    ids=["not-xlsx", "wrong-type", "missing-columns", "not-utf8", "20-mb"],
+)
+def test_import_page_refuses_bad_files_with_a_clear_message(client_as, content, name, message):
+    before = _snapshot()
+    response = _upload(client_as("icb.governance"), content, name)
     html = response.content.decode()
     assert response.status_code == 400
-    assert (
-        "nhsuk-error-summary" in html
-        and "nothing was imported" in html
-        and "No function ZZ-1" in html
-    )
+    assert "nhsuk-error-summary" in html and message in html
     assert _snapshot() == before
 
 
@@ -285,3 +370,37 @@ def test_export_views(client_as):
     assert version.status_code == 200 and version["Content-Type"].startswith(
         "application/vnd.openxml"
     )
+
+
+def test_budget_out_of_range_refused(db):
+    plan = _plan(_row(budget="1000000000000"))
+    assert ("budget", "A budget must be under £1,000,000,000,000.") in plan.rows[0].errors
+
+
+def test_too_many_rows_refused_without_reading_the_rest(db, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    data = _csv([list(spreadsheets.COLUMNS), *[_row(reference=f"KF-0{i}/tht") for i in range(5)]])
+    with pytest.raises(spreadsheets.FileRefused, match="more than 3 rows"):
+        spreadsheets.read_table(io.BytesIO(data), "map.csv")
+
+
+def test_workbook_that_unpacks_too_large_refused(db, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
+    data = _xlsx([list(spreadsheets.COLUMNS), _row()])
+    with pytest.raises(spreadsheets.FileRefused, match="unpacks to"):
+        spreadsheets.read_table(io.BytesIO(data), "map.xlsx")
+
+
+def test_exports_never_carry_a_formula_and_still_reimport(db):
+    rows = selectors.live_rows(h.nel())
+    rows[0] = {**rows[0], "function_name": '=HYPERLINK("http://evil.example","x")'}
+    sheet = load_workbook(io.BytesIO(spreadsheets.to_xlsx(rows))).active
+    cell = sheet.cell(row=2, column=spreadsheets.COLUMNS.index("function") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+    text = spreadsheets.to_csv(rows).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    plan = spreadsheets.plan_import(
+        h.nel(), spreadsheets.read_table(io.BytesIO(text.encode()), "m.csv")
+    )
+    assert plan.ok and {r.action for r in plan.rows} == {"unchanged"}

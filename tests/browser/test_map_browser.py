@@ -65,3 +65,91 @@ def test_office_records_an_assessment(page_as):
     assert "Partly met" in page.locator("table").inner_text()
     assert_accessible(page)
     assert ConditionAssessment.objects.filter(condition=condition, status="partly_met").exists()
+
+
+def test_a_large_matrix_keeps_its_headers_in_view(page_as):
+    """78 functions by 33 bodies: the header row and the function column stay put while
+    the matrix scrolls, and only the matrix scrolls sideways, not the page."""
+    from django.contrib.auth import get_user_model
+
+    from bench.make_big_system import make_big_system
+
+    lead = get_user_model().objects.get(username="icb.governance")
+    big = make_big_system(scale=3, lead=lead)
+    page = page_as("icb.governance")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/maps/{big.slug}/")
+    scroller = page.locator(".map-scroll")
+    scroller.scroll_into_view_if_needed()
+    box = scroller.bounding_box()
+    scroller.evaluate("el => { el.scrollLeft = 2000; el.scrollTop = 2000; }")
+    corner = page.locator("table.map-matrix thead th.map-fn").bounding_box()
+    assert abs(corner["y"] - box["y"]) < 2 and abs(corner["x"] - box["x"]) < 2
+    last_function = page.locator("table.map-matrix tbody th.map-fn").last.bounding_box()
+    assert abs(last_function["x"] - box["x"]) < 2  # the function names stay on the left
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] == widths[1], widths
+    assert_accessible(page)
+
+
+def test_lead_checks_and_imports_a_spreadsheet(page_as):
+    import csv
+    import io
+
+    from delegation import spreadsheets
+
+    row = dict.fromkeys(spreadsheets.COLUMNS, "")
+    row.update(
+        {
+            "reference": "KF-07/tht",
+            "delegated to body": "Tower Hamlets Together",
+            "form": "Committee of the ICB",
+            "budget": "250000",
+            "effective from": "2026-04-01",
+            "status": "In force",
+        }
+    )
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([list(spreadsheets.COLUMNS), list(row.values())])
+
+    page = page_as("icb.governance")
+    page.goto("/maps/nel/import/")
+    assert_accessible(page)
+    page.get_by_label("Spreadsheet").set_input_files(
+        {"name": "map.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode()}
+    )
+    page.get_by_role("button", name="Check file").click()
+    page.wait_for_url(re.compile(r"/maps/nel/import/[0-9a-f]{32}/$"))
+    assert page.get_by_role("cell", name="KF-07/tht").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Import 1 row").click()
+    page.get_by_role("heading", name="Imported").wait_for()
+    assert "1 created" in page.content()
+    assert_accessible(page)
+
+
+def test_the_job_page_follows_an_import_run_by_a_worker(page_as):
+    """With a Celery worker the import runs elsewhere: the page shows its progress and
+    turns into the result when it is done."""
+    from django.contrib.auth import get_user_model
+
+    from delegation import imports
+    from delegation.tests import helpers as h
+    from governance.models import IntegratedCareSystem
+
+    token = h.staged_import()
+    lead = get_user_model().objects.get(username="icb.governance")
+    job = imports.job_get(token, user=lead, system=IntegratedCareSystem.objects.get(slug="nel"))
+    assert imports.start(job)  # queued, as if a worker had not picked it up yet
+
+    page = page_as("icb.governance")
+    page.goto(f"/maps/nel/import/{token}/")
+    assert page.locator("progress").is_visible()
+    assert_accessible(page)
+
+    imports.run(token)  # the "worker"
+    page.get_by_role("heading", name="Imported").wait_for(timeout=10_000)
+    assert "1 created" in page.content()
