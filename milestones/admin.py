@@ -43,6 +43,7 @@ class MilestoneUpdateAdmin(ReadOnlyAdmin):
         "new_value",
         "changed_by",
         "source",
+        "version",
     ]
     list_filter = ["field", "source"]
     search_fields = ["milestone__title", "note"]

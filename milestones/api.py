@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from . import permissions, selectors, services
-from .filters import MilestoneFilter
+from .filters import MilestoneFilter, ProgrammeFilter
 from .models import UpdateSource
 from .permissions import Action
 from .serializers import (
@@ -33,7 +33,7 @@ class Conflict(exceptions.APIException):
 
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
-    filterset_fields: list[str] = []
+    filterset_class = ProgrammeFilter
 
     def get_queryset(self):
         return selectors.programmes_for(self.request.user)
@@ -97,7 +97,13 @@ class MilestoneViewSet(
             "A refusal (400) names each milestone that could not change and why."
         ),
     )
-    @action(detail=False, methods=["post"], url_path="bulk-update", filterset_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk-update",
+        filterset_class=None,
+        pagination_class=None,
+    )
     def bulk_update(self, request: Request) -> Response:
         body = BulkUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -38,6 +38,20 @@ def _d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def _function(system: IntegratedCareSystem, code: str) -> Any | None:
+    """A function of the system's catalogue, when the delegation demo has loaded it."""
+    from delegation.models import Function
+
+    return Function.objects.filter(system=system, code=code).first()
+
+
+def _entry(function: Any | None, body: Body) -> Any | None:
+    """The map entry in force delegating ``function`` to ``body``, if there is one."""
+    if function is None:
+        return None
+    return function.entries.filter(receiving_body=body, status="in_force").first()
+
+
 @transaction.atomic
 def load(*, stdout: TextIO | None = None) -> None:
     nel = IntegratedCareSystem.objects.filter(slug="nel").first()
@@ -91,6 +105,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
         quarter_end("Q4 2021/22"),
         Status.UNDERWAY,
         due_by_quarter=True,
+        function=_function(nel, "R-04"),
         description="Statutory roles appointed ahead of the ICB forming in April 2022.",
     )
     ceo = add(
@@ -128,6 +143,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
         Status.UNDERWAY,
         50,
         due_by_quarter=True,
+        function=_function(nel, "F-01"),
         description="Commissioning functions discussed with partners and decided.",
     )
     add(
@@ -159,6 +175,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
         30,
         due_by_quarter=True,
         dependencies=[engagement],
+        function=_function(nel, "R-01"),
     )
     add(
         "Designate partner members and other designate ICB senior roles confirmed",
@@ -222,12 +239,15 @@ def _load_tht(tht: Body) -> int:
         # The one milestone tht.board leads: the lead rule lets them update it.
         lead_user=board,
     )
+    commissioning = _function(tht.system, "F-01")
     explore = add(
         "Explore options for delegation, including commissioning activity",
         quarter_end("Q4 2021/22"),
         Status.UNDERWAY,
         20,
         due_by_quarter=True,
+        function=commissioning,
+        map_entry=_entry(commissioning, tht),
     )
     add(
         "Develop the locality plan with primary care, PCNs and the voluntary sector",

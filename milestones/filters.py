@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import Milestone, Status
+from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
 from .rag import Rag
 
@@ -87,3 +87,26 @@ class MilestoneFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.order_by(*SORTS.get(value or "due", SORTS["due"]))
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    system = django_filters.CharFilter(
+        method="filter_system", label="System (slug): its own programmes and its bodies'"
+    )
+    body = django_filters.CharFilter(method="filter_body", label="Owner body (id or slug)")
+
+    class Meta:
+        model = Programme
+        fields: list[str] = []
+
+    def filter_system(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(Q(system__slug=value) | Q(body__system__slug=value))
+
+    def filter_body(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value:
+            return queryset
+        if value.isdigit():
+            return queryset.filter(body_id=int(value))
+        return queryset.filter(body__slug=value)

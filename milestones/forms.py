@@ -140,10 +140,16 @@ class MilestoneForm(forms.Form):
         others = milestones.exclude(pk=instance.pk) if instance else milestones
         self.fields["parent"].queryset = others.filter(programme=programme)
         self.fields["dependencies"].queryset = others
-        if functions is not None:
-            self.fields["function"].queryset = functions
-        if map_entries is not None:
-            self.fields["map_entry"].queryset = map_entries
+        for name, choices in (("function", functions), ("map_entry", map_entries)):
+            if choices is None:
+                continue
+            current = getattr(instance, f"{name}_id", None) if instance else None
+            if current and not choices.filter(pk=current).exists():
+                # Linked to something this editor may not see: leave the link alone
+                # rather than show its name or clear it on save.
+                del self.fields[name]
+            else:
+                self.fields[name].queryset = choices
         _nhsuk_widgets(self)
 
     def clean_due_quarter(self) -> str:

@@ -280,6 +280,9 @@ class MilestoneUpdate(models.Model):
     new_value = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=UpdateSource.choices)
+    # The milestone's version this change produced: when a write is refused as stale,
+    # the rows above the writer's version are exactly what they had not seen.
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-id"]

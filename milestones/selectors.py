@@ -137,6 +137,7 @@ def map_entries_for_links(user: Any, system_id: int) -> QuerySet:
         delegation_permissions.visible_map_entries(user)
         .filter(function__system_id=system_id)
         .select_related("function", "receiving_body")
+        .order_by("function__display_order", "function__code", "pk")
     )
 
 

@@ -147,5 +147,6 @@ class MilestoneUpdateSerializer(serializers.ModelSerializer):
             "new_value",
             "note",
             "source",
+            "version",
         ]
         read_only_fields = fields

@@ -33,19 +33,31 @@ from .quarters import quarter_label
 
 
 class StaleMilestone(Exception):
-    """The milestone changed after the caller loaded it; nothing was saved."""
+    """The milestone changed after the caller loaded it; nothing was saved.
+
+    ``changes`` are the logged changes the caller had not seen (newest first), so
+    every page can tell them what changed and by whom, and keep what they typed.
+    """
 
     def __init__(self, milestone: Milestone, based_on: int) -> None:
         self.milestone = milestone
         self.based_on = based_on
-        last = milestone.updates.select_related("changed_by").first()
-        who = ""
-        if last is not None and last.changed_by is not None:
-            who = f" by {last.changed_by.get_full_name() or last.changed_by.get_username()}"
+        self.changes = list(
+            milestone.updates.filter(version__gt=based_on)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-id")
+        )
+        people = dict.fromkeys(_user_name(u.changed_by) for u in self.changes if u.changed_by)
+        self.who = ", ".join(people)
+        self.what = "; ".join(
+            f"{u.get_field_display().lower()} {u.old_value} → {u.new_value}"
+            for u in reversed(self.changes)
+            if u.field != UpdateField.CREATED
+        )
         super().__init__(
-            f"“{milestone.title}” was changed{who} since you loaded it (you had version "
-            f"{based_on}, it is now version {milestone.version}). Nothing was saved: "
-            "reload it, check the change, and make yours again."
+            f"“{milestone.title}” was changed{f' by {self.who}' if self.who else ''} since you "
+            f"loaded it{f' ({self.what})' if self.what else ''}. Nothing was saved over that "
+            "change."
         )
 
 
@@ -98,9 +110,11 @@ def _log(
     by: Any,
     note: str,
     source: str,
+    version: int | None = None,
 ) -> MilestoneUpdate:
     return MilestoneUpdate.objects.create(
         milestone=milestone,
+        version=version or milestone.version,
         changed_by=by,
         field=field,
         old_value=_show(field, old)[:300],
@@ -144,6 +158,7 @@ def _roll_up(milestone: Milestone, *, by: Any, note: str) -> None:
                 by=by,
                 note=note or f"Rolled up after “{milestone.title}” changed.",
                 source=UpdateSource.ROLLUP,
+                version=parent.version + 1,
             )
             Milestone.objects.filter(pk=parent.pk).update(
                 progress=progress, version=F("version") + 1
@@ -457,11 +472,16 @@ def milestone_bulk_update(
                 current = _claim(milestone, version)
                 done.append(_apply(current, dict(changes), by=by, note=note, source=source))
         except StaleMilestone as stale:
+            seen = ": ".join(part for part in (stale.who, stale.what) if part)
             failures.append(
-                f"“{stale.milestone.title}”: someone else changed it since you loaded the page."
+                f"“{stale.milestone.title}”: someone else changed it since you loaded the page"
+                + (f" ({seen})." if seen else ".")
             )
         except ValidationError as error:
-            failures.append(f"“{milestone.title}”: {' '.join(_messages(error))}")
+            named = f"“{milestone.title}”"
+            # The rules' messages name the milestone too; say it once, at the front.
+            reasons = [m.removeprefix(named).lstrip() for m in _messages(error)]
+            failures.append(f"{named}: {' '.join(reasons)}")
     if failures:
         raise ValidationError(
             [f"None of the {len(milestones)} milestones were changed.", *failures]

@@ -25,6 +25,10 @@ from .models import Milestone, Programme, Status, UpdateSource
 from .permissions import Action
 from .rag import Rag
 
+# Session keys: a refused bulk update's reasons, and the choices to show again.
+BULK_ERRORS = "milestones_bulk_errors"
+BULK_KEPT = "milestones_bulk_kept"
+
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
@@ -121,7 +125,9 @@ def _table(
         "can_bulk": bool(updatable),
         "today": timezone.localdate(),
         "here": request.get_full_path(),
-        "bulk_errors": request.session.pop("milestones_bulk_errors", []),
+        "bulk_errors": request.session.pop(BULK_ERRORS, []),
+        "bulk_kept": request.session.pop(BULK_KEPT, None)
+        or {"ids": [], "status": "", "progress": "", "note": ""},
     }
     return render(request, "milestones/table.html", context)
 
@@ -191,6 +197,8 @@ def _form(
         ),
         leads=selectors.possible_leads(system_id),
         milestones=selectors.milestones_for(request.user).filter(owner_body__system_id=system_id),
+        functions=selectors.functions_for_links(request.user, system_id),
+        map_entries=selectors.map_entries_for_links(request.user, system_id),
     )
 
 
@@ -249,8 +257,13 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **values,
             )
         except services.StaleMilestone as error:
-            stale = str(error)
-            form.add_error(None, stale)
+            # Keep everything they typed, now based on the version they have been shown
+            # the changes of: saving again is a deliberate choice over the other change.
+            stale = error
+            data = request.POST.copy()
+            data["version"] = str(error.milestone.version)
+            form = _form(request, programme, error.milestone, data)
+            form.is_valid()
         except ValidationError as error:
             _attach(form, error)
         else:
@@ -274,6 +287,7 @@ def milestone_inline(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("You may not update this milestone.")
     form = InlineUpdateForm(request.POST)
     error = ""
+    stale = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -286,14 +300,29 @@ def milestone_inline(request: HttpRequest, pk: int) -> HttpResponse:
                 status=data["status"],
                 progress=data["progress"],
             )
-        except services.StaleMilestone as stale:
-            error = str(stale)
+        except services.StaleMilestone as conflict:
+            stale = conflict
+            # Said in the milestone's own row, so without repeating its title.
+            error = f"{conflict.who or 'Someone else'} changed it since you loaded the page" + (
+                f" ({conflict.what})." if conflict.what else "."
+            )
         except ValidationError as refused:
             error = " ".join(_error_text(refused))
     else:
         error = " ".join(
             f"{form.fields[f].label or f}: {' '.join(e)}" for f, e in form.errors.items()
         )
+    back = _next_url(request, reverse("milestones:detail", args=[pk]))
+    # What they asked for, put back in the controls when it was not saved.
+    kept = (
+        {
+            "status": form.cleaned_data["status"],
+            "progress": form.cleaned_data["progress"],
+            "note": form.cleaned_data["note"],
+        }
+        if stale is not None
+        else None
+    )
     if _is_htmx(request):
         row = selectors.milestone_get(request.user, pk)
         return render(
@@ -305,15 +334,45 @@ def milestone_inline(request: HttpRequest, pk: int) -> HttpResponse:
                 "statuses": Status.choices,
                 "row_error": error,
                 "row_saved": not error,
-                "here": _next_url(request, reverse("milestones:detail", args=[pk])),
+                "row_stale": stale is not None,
+                "kept": kept,
+                "here": back,
                 "can_bulk": True,
+                "live": True,
             },
+        )
+    if stale is not None:
+        # Without JavaScript a redirect would drop what they typed: show the change
+        # they missed beside their own update, ready to save again on purpose.
+        current = selectors.milestone_get(request.user, pk)
+        return render(
+            request,
+            "milestones/conflict.html",
+            {
+                "m": current,
+                "stale": stale,
+                "kept": kept,
+                "statuses": Status.choices,
+                "back": back,
+                "has_children": current.has_children,
+            },
+            status=409,
         )
     if error:
         messages.error(request, f"“{milestone.title}” was not changed. {error}")
     else:
         messages.success(request, f"Updated “{milestone.title}”.")
-    return HttpResponseRedirect(_next_url(request, reverse("milestones:detail", args=[pk])))
+    return HttpResponseRedirect(back)
+
+
+def _keep_bulk_choices(request: HttpRequest, raw_ids: list[str]) -> None:
+    """Nothing changed: the table shows their ticks, status, progress and note again."""
+    request.session[BULK_KEPT] = {
+        "ids": [int(i) for i in raw_ids],
+        "status": request.POST.get("status", ""),
+        "progress": request.POST.get("progress", ""),
+        "note": request.POST.get("note", ""),
+    }
 
 
 @login_required
@@ -326,6 +385,7 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         problems = [e for errors in form.errors.values() for e in errors]
         messages.error(request, "Nothing was changed. " + " ".join(problems))
+        _keep_bulk_choices(request, raw_ids)
         return HttpResponseRedirect(back)
     data = form.cleaned_data
     chosen = [visible[pk] for pk in data["ids"]]
@@ -338,6 +398,7 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
             + "; ".join(f"“{m.title}”" for m in refused)
             + ".",
         )
+        _keep_bulk_choices(request, raw_ids)
         return HttpResponseRedirect(back)
     versions = {
         m.pk: int(request.POST[f"version-{m.pk}"])
@@ -358,7 +419,8 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
         # The summary goes in the message; the per-milestone reasons are listed under it.
         text = error.messages
         messages.error(request, text[0])
-        request.session["milestones_bulk_errors"] = text[1:]
+        request.session[BULK_ERRORS] = text[1:]
+        _keep_bulk_choices(request, raw_ids)
         return HttpResponseRedirect(back)
     messages.success(request, f"Updated {len(chosen)} milestones.")
     return HttpResponseRedirect(back)

@@ -156,3 +156,42 @@ def test_patch_lead_to_another_systems_user_is_refused(api_as, persona, tht_mile
     )
     assert response.status_code == 400
     assert "holds no role" in response.json()["error"]["fields"]["lead_user"][0]
+
+
+def test_programmes_filter_by_system_and_body(api_as):
+    client = api_as("icb.governance")
+
+    def names(**params):
+        response = client.get("/api/v1/programmes/", params)
+        assert response.status_code == 200
+        return {p["name"] for p in response.json()["results"]}
+
+    assert names(system="nel") == {
+        "NEL ICS transition programme 2021/22",
+        "Tower Hamlets Together: next steps",
+    }
+    assert names(body="tht") == {"Tower Hamlets Together: next steps"}
+    assert names(system="sel") == set()  # filters narrow what you see, never widen it
+    assert (
+        api_as("sel.governance").get("/api/v1/programmes/", {"system": "nel"}).json()["results"]
+        == []
+    )
+
+
+def test_updates_log_is_paginated_and_carries_versions(api_as, tht_milestone):
+    client = api_as("tht.office")
+    for progress in (41, 42, 43):
+        tht_milestone.refresh_from_db()
+        response = client.patch(
+            f"{URL}{tht_milestone.pk}/",
+            {"version": tht_milestone.version, "progress": progress, "note": f"to {progress}"},
+            format="json",
+        )
+        assert response.status_code == 200
+    log = client.get(f"{URL}{tht_milestone.pk}/updates/", {"page_size": 2}).json()
+    assert log["count"] == tht_milestone.updates.count() and len(log["results"]) == 2
+    newest = log["results"][0]
+    assert (newest["new_value"], newest["note"], newest["source"]) == ("43%", "to 43", "api")
+    tht_milestone.refresh_from_db()
+    assert newest["version"] == tht_milestone.version
+    assert api_as("sel.governance").get(f"{URL}{tht_milestone.pk}/updates/").status_code == 404

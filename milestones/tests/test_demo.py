@@ -25,3 +25,11 @@ def test_demo_content(tht):
     statuses = set(Milestone.objects.values_list("status", flat=True))
     assert {"complete", "underway", "at_risk", "delayed", "not_started"} <= statuses
     assert MilestoneUpdate.objects.exclude(note="").count() >= 4
+
+
+def test_demo_links_milestones_to_the_decision_map(tht):
+    explore = Milestone.objects.get(title__startswith="Explore options for delegation")
+    assert explore.function.code == "F-01" and explore.function.system == tht.system
+    assert explore.map_entry.receiving_body == tht
+    constitution = Milestone.objects.get(title="Constitution approved by NHSE")
+    assert constitution.function.code == "R-01"

@@ -152,3 +152,27 @@ def test_import_page_refusals(client_as, tht_programme):
 def test_unreadable_files(name, content, message):
     with pytest.raises(ValidationError, match=message):
         read_rows(name, content)
+
+
+def test_imported_changes_are_logged_and_stale_rows_refused(tht_programme, persona, tht_milestone):
+    office = persona("tht.office")
+    exported = tht_milestone.version
+    rows = read_rows(
+        "m.csv",
+        _csv([{"id": tht_milestone.pk, "progress": "61", "due_quarter": "Q2 2022/23"}]),
+    )
+    result = import_milestones(programme=tht_programme, by=office, rows=rows, dry_run=False)
+    assert result.applied and result.updated == [tht_milestone.title]
+    logged = {u.field: u for u in tht_milestone.updates.filter(source="import")}
+    assert set(logged) == {"progress", "due_date"}
+    assert logged["due_date"].new_value == "30 Sep 2022 (Q2 2022/23)"
+    assert logged["progress"].changed_by == office
+
+    # A file exported before that change, carrying the old version, changes nothing.
+    stale = read_rows(
+        "m.csv", _csv([{"id": tht_milestone.pk, "progress": "10", "version": str(exported)}])
+    )
+    refused = import_milestones(programme=tht_programme, by=office, rows=stale, dry_run=False)
+    assert [(e.row, e.column) for e in refused.errors] == [(2, "version")]
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.progress == 61

@@ -46,3 +46,23 @@ def test_today_years_away_is_noted_not_drawn():
 def test_empty_programme():
     chart = layout([], today=dt.date(2022, 1, 1))
     assert len(chart.columns) == 1 and chart.bars == []
+
+
+def test_timeline_page_draws_bars_today_line_and_rag_labels(client_as, make, tht_programme):
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    make("Running now", start_date=today - dt.timedelta(days=20), status="at_risk")
+    page = client_as("tht.board").get(reverse("milestones:timeline", args=[tht_programme.pk]))
+    assert page.status_code == 200
+    svg = page.text.split('<div class="ms-timeline"', 1)[1].split("</svg>", 1)[0]
+    assert f"Today {today:%-d %b %Y}" in svg and 'stroke-dasharray="4 3"' in svg
+    assert "url(#ms-stripes)" in svg  # amber: a pattern as well as a colour
+    assert ">Amber</text>" in svg and ">Red</text>" in svg and ">Complete</text>" in svg
+    assert 'role="img"' in page.text and '<title id="timeline-title">' in svg
+    # The text alternative lists every milestone the chart draws.
+    table = page.text.split("The timeline as a table", 1)[1]
+    assert table.count("<tr>") == tht_programme.milestones.count() + 1

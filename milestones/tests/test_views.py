@@ -1,6 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from governance.models import Body
 from milestones.models import Milestone, MilestoneUpdate, Programme
 
 
@@ -67,7 +69,7 @@ def test_inline_update_stale_is_reported_in_the_row(client_as, tht_milestone):
     data = {"status": "underway", "progress": 27, "version": tht_milestone.version}
     client_as("tht.office").post(url, data)
     again = client_as("icb.governance").post(url, {**data, "progress": 99}, HTTP_HX_REQUEST="true")
-    assert "Not saved" in again.text and "since you loaded it" in again.text
+    assert "Not saved" in again.text and "since you loaded the page" in again.text
     tht_milestone.refresh_from_db()
     assert tht_milestone.progress == 27
 
@@ -205,3 +207,79 @@ def test_empty_filter_fields_mean_any(client_as, tht_url):
     )
     assert not page.context["filter_errors"]
     assert [m.title for m in page.context["rows"]] == ["Further THT workshop"]
+
+
+def test_programme_list_title_is_plain_text(client_as):
+    page = client_as("tht.office").get(reverse("milestones:programmes"))
+    title = page.text.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and title.startswith("Programmes and milestones")
+
+
+def test_form_links_a_function_and_map_entry_of_the_system(client_as, tht_milestone):
+    from delegation.models import Function, MapEntry
+
+    url = reverse("milestones:edit", args=[tht_milestone.pk])
+    client = client_as("tht.office")
+    form = client.get(url).context["form"]
+    functions = form.fields["function"].queryset
+    assert functions.exists() and not functions.exclude(system__slug="nel").exists()
+    assert form.fields["map_entry"].queryset.exists()
+    function = functions.first()
+    entry = (
+        MapEntry.objects.filter(function=function).first()
+        or form.fields["map_entry"].queryset.first()
+    )
+    data = {
+        "title": tht_milestone.title,
+        "owner_body": tht_milestone.owner_body_id,
+        "due_quarter": "Q4 2021/22",
+        "status": tht_milestone.status,
+        "progress": tht_milestone.progress,
+        "weight": 1,
+        "function": function.pk,
+        "map_entry": entry.pk,
+        "version": tht_milestone.version,
+    }
+    assert client.post(url, data).status_code == 302
+    tht_milestone.refresh_from_db()
+    assert (tht_milestone.function_id, tht_milestone.map_entry_id) == (function.pk, entry.pk)
+    detail = client.get(reverse("milestones:detail", args=[tht_milestone.pk]))
+    assert str(function) in detail.text
+    assert reverse("delegation:entry_detail", args=[entry.pk]) in detail.text
+    # Saving the form again without touching the links keeps them.
+    again = client.get(url).context["form"]
+    assert again.initial["function"] == function.pk
+    sel = Function.objects.filter(system__slug="sel").first()
+    refused = client.post(url, {**data, "function": sel.pk, "version": tht_milestone.version})
+    assert refused.status_code == 200 and "Select a valid choice" in refused.text
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.function_id == function.pk
+
+
+def test_form_leaves_alone_a_link_the_editor_cannot_see(tht_milestone, tht_programme):
+    from delegation.models import Function
+    from milestones.forms import MilestoneForm
+
+    linked = Function.objects.filter(system__slug="nel").first()
+    Milestone.objects.filter(pk=tht_milestone.pk).update(function=linked)
+    tht_milestone.refresh_from_db()
+    form = MilestoneForm(
+        {
+            "title": "Renamed",
+            "owner_body": tht_milestone.owner_body_id,
+            "due_date": "2022-03-31",
+            "status": "underway",
+            "progress": 10,
+            "weight": 1,
+        },
+        programme=tht_programme,
+        instance=tht_milestone,
+        bodies=Body.objects.filter(pk=tht_milestone.owner_body_id),
+        leads=get_user_model().objects.none(),
+        milestones=Milestone.objects.none(),
+        functions=Function.objects.exclude(pk=linked.pk),
+        map_entries=None,
+    )
+    assert "function" not in form.fields  # neither its name shown nor cleared on save
+    assert form.is_valid(), form.errors
+    assert "function" not in form.values()

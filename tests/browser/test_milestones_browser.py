@@ -77,6 +77,14 @@ def test_inline_update_with_keyboard(page_as):
     row = page.locator("tr", has=page.get_by_role("link", name=TO_COMPLETE[2]))
     row.get_by_text("Saved.").wait_for()
     assert "65%" in row.inner_text()
+    # The row was replaced, but the keyboard user is still on its Save button, and the
+    # page's live region says what happened.
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("save-"), focused
+    assert "Saved “" in page.locator("#ms-live").inner_text()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.name") == "status"
     assert_accessible(page)
 
 
@@ -99,4 +107,107 @@ def test_board_member_reads_but_updates_only_what_they_lead(page_as, demo_live):
     page.goto(_programme_url())
     page.get_by_role("link", name="Timeline").first.click()
     assert page.locator("main svg[role=img]").count() == 1
+    assert_accessible(page)
+
+
+def _someone_else_sets(title: str, progress: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    from milestones import services
+    from milestones.models import Milestone
+
+    milestone = Milestone.objects.get(title=title)
+    services.milestone_update(
+        milestone=milestone,
+        by=get_user_model().objects.get(username="icb.governance"),
+        version=milestone.version,
+        progress=progress,
+        note="Changed by the ICB meanwhile",
+    )
+
+
+def test_concurrent_update_is_shown_and_nothing_is_lost(page_as):
+    page = page_as("tht.office")
+    page.goto(_programme_url())
+    page.get_by_role("link", name=TO_COMPLETE[2]).click()
+    page.get_by_label("Status").select_option("delayed")
+    page.get_by_label("Progress (%)").fill("15")
+    page.get_by_label("Note").fill("Slipped a month")
+    _someone_else_sets(TO_COMPLETE[2], 70)
+    page.get_by_role("button", name="Save update").click()
+
+    page.get_by_role("heading", name="Your update was not saved").wait_for()
+    assert "Changed by the ICB meanwhile" in page.content()
+    assert page.get_by_label("Status").input_value() == "delayed"
+    assert page.get_by_label("Progress (%)").input_value() == "15"
+    assert page.get_by_label("Note").input_value() == "Slipped a month"
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save my update over that change").click()
+    page.get_by_text(f"Updated “{TO_COMPLETE[2]}”.").wait_for()
+    log = page.locator("table.ms-log").inner_text()
+    assert "Slipped a month" in log and "Changed by the ICB meanwhile" in log
+
+
+def test_inline_and_bulk_update_without_javascript(browser, page_as, demo_live):
+    from django.conf import settings
+
+    signed_in = page_as("tht.office").context.cookies()
+    context = browser.new_context(base_url=demo_live.url, java_script_enabled=False)
+    context.add_cookies([c for c in signed_in if c["name"] == settings.SESSION_COOKIE_NAME])
+    try:
+        page = context.new_page()
+        page.goto(_programme_url())
+        page.get_by_label(f"Progress of {TO_COMPLETE[1]} (%)").fill("55")
+        page.get_by_role("button", name=f"Save {TO_COMPLETE[1]}").click()
+        page.get_by_text(f"Updated “{TO_COMPLETE[1]}”.").wait_for()
+        row = page.locator("tr", has=page.get_by_role("link", name=TO_COMPLETE[1]))
+        assert "55%" in row.inner_text()
+
+        # A stale inline update without JavaScript: a page with both changes.
+        _someone_else_sets(TO_COMPLETE[2], 71)
+        page.get_by_label(f"Progress of {TO_COMPLETE[2]} (%)").fill("20")
+        page.get_by_role("button", name=f"Save {TO_COMPLETE[2]}").click()
+        page.get_by_role("heading", name="Your update was not saved").wait_for()
+        assert page.get_by_label("Progress (%)").input_value() == "20"
+        page.get_by_role("link", name="Keep their change and go back").click()
+        row = page.locator("tr", has=page.get_by_role("link", name=TO_COMPLETE[2]))
+        assert "71%" in row.inner_text()
+
+        for title in TO_COMPLETE[1:]:
+            page.get_by_label(f"Select {title}").check()
+        page.get_by_label("Set progress to (%)").fill("80")
+        page.get_by_label("Note for the update log").fill("No script needed")
+        page.get_by_role("button", name="Update selected").click()
+        page.get_by_text("Updated 2 milestones.").wait_for()
+    finally:
+        context.close()
+
+
+def test_every_other_milestones_page_is_accessible(page_as):
+    page = page_as("tht.office")
+    page.goto("/milestones/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Tower Hamlets Together", exact=True).click()
+    page.get_by_role("heading", name="Tower Hamlets Together: milestones").wait_for()
+    assert_accessible(page)
+
+    page.goto(_programme_url())
+    page.get_by_role("link", name="Add a milestone").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Add milestone").click()  # empty: the error summary
+    page.get_by_role("heading", name="There is a problem").wait_for()
+    assert_accessible(page)
+
+    page.goto(_programme_url())
+    page.get_by_role("link", name=TO_COMPLETE[1]).click()
+    page.get_by_role("link", name="Edit this milestone").click()
+    assert_accessible(page)
+    page.get_by_label("Or due by the end of a quarter").fill("Q3 2022/23")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Saved “").wait_for()
+    assert "End of Q3 2022/23" in page.content()
+
+    page.goto(_programme_url())
+    page.get_by_role("link", name="Import from a spreadsheet").click()
     assert_accessible(page)
