@@ -62,3 +62,17 @@ def number(value: Any) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def decision_map_url(context: template.Context, system: Any) -> str:
+    """Where "decision map" leads: the live matrix for those who may read it, the
+    published versions for the rest (viewers read published versions only)."""
+    from django.urls import reverse
+
+    from delegation import permissions
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    live = permissions.may_read_live_map(user, system)
+    return reverse("delegation:matrix" if live else "delegation:version_list", args=[system.slug])
