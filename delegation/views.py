@@ -515,6 +515,13 @@ def version_diff(request: HttpRequest, system: str) -> HttpResponse:
     old_id, new_id = request.GET.get("old", ""), request.GET.get("new", "")
     context = _base_context(request, system_obj)
     may_read_live = context["may_read_live"]
+    if not old_id and not new_id and versions:
+        # Opened from a link rather than the form: answer the usual question, what has
+        # changed since the last publication (versions are newest first).
+        if may_read_live:
+            old_id, new_id = str(versions[0].pk), "live"
+        elif len(versions) > 1:
+            old_id, new_id = str(versions[1].pk), str(versions[0].pk)
     context.update({"versions": versions, "old_id": old_id, "new_id": new_id})
     if old_id and new_id:
         old = _version_rows(request, system_obj, old_id, may_read_live)

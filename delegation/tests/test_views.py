@@ -1,5 +1,6 @@
 """The map's pages: what each persona sees, forms that refuse bad input, constant queries."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.make_big_system import make_big_system
+from delegation import services
 from delegation.models import ConditionAssessment, EntryStatus, Function, MapEntry, MapVersion
 from delegation.tests import helpers as h
 
@@ -211,6 +213,33 @@ def test_publish_and_compare_pages(client_as):
         reverse("delegation:version_diff", args=["nel"]), {"old": h.v1().pk, "new": "junk"}
     )
     assert bad.status_code == 400 and "nhsuk-error-summary" in bad.content.decode()
+
+
+def test_compare_page_opened_bare_shows_what_changed_since_the_last_publication(client_as):
+    response = client_as("icb.governance").get(reverse("delegation:version_diff", args=["nel"]))
+    assert response.status_code == 200
+    assert (response.context["old_label"], response.context["new_label"]) == (
+        h.v1().label,
+        "the live map",
+    )
+    assert response.context["diff"].changed
+
+
+def test_compare_page_opened_bare_by_a_viewer_compares_the_last_two_versions(client_as, persona):
+    viewer = client_as("viewer")
+    url = reverse("delegation:version_diff", args=["nel"])
+    # One published version: nothing to compare it with that a viewer may read.
+    alone = viewer.get(url)
+    assert alone.status_code == 200 and "diff" not in alone.context
+    v2 = services.map_version_publish(
+        system=h.nel(),
+        published_by=persona("icb.governance"),
+        label="v2.0",
+        approved_by=h.body_of_kind("icb_board"),
+        meeting_date=dt.date(2026, 10, 1),
+    )
+    both = viewer.get(url)
+    assert (both.context["old_label"], both.context["new_label"]) == (h.v1().label, v2.label)
 
 
 def _queries(client, url: str) -> int:
