@@ -72,17 +72,29 @@ def body_of_kind(kind: str, system: str = "nel") -> Body:
     return Body.objects.filter(system__slug=system, kind=kind).order_by("name").first()
 
 
-def staged_import() -> str:
-    """A file checked by the governance lead, ready to import: its job's token."""
+def map_csv(*rows: dict[str, str]) -> bytes:
+    """A map spreadsheet as CSV: the SoRD columns, then one line per row, blank where a
+    row names no value for a column."""
     import csv
     import io
 
+    from delegation import spreadsheets
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(spreadsheets.COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in spreadsheets.COLUMNS])
+    return buffer.getvalue().encode()
+
+
+def staged_import() -> str:
+    """A file checked by the governance lead, ready to import: its job's token."""
     from django.contrib.auth import get_user_model
 
-    from delegation import imports, spreadsheets
+    from delegation import imports
 
-    row = dict.fromkeys(spreadsheets.COLUMNS, "")
-    row.update(
+    content = map_csv(
         {
             "reference": "KF-07/tht",
             "delegated to body": "tht",
@@ -90,13 +102,11 @@ def staged_import() -> str:
             "status": "Proposed",
         }
     )
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([list(spreadsheets.COLUMNS), list(row.values())])
     job = imports.check(
         system=nel(),
         user=get_user_model().objects.get(username="icb.governance"),
         filename="map.csv",
-        content=buffer.getvalue().encode(),
+        content=content,
     )
     assert job.importable, job.rows
     return job.token

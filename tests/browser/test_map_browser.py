@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from delegation.tests.helpers import map_csv
 from tests.browser.axe import assert_accessible
 
 
@@ -95,13 +96,7 @@ def test_a_large_matrix_keeps_its_headers_in_view(page_as):
 
 
 def test_lead_checks_and_imports_a_spreadsheet(page_as):
-    import csv
-    import io
-
-    from delegation import spreadsheets
-
-    row = dict.fromkeys(spreadsheets.COLUMNS, "")
-    row.update(
+    content = map_csv(
         {
             "reference": "KF-07/tht",
             "delegated to body": "Tower Hamlets Together",
@@ -111,14 +106,12 @@ def test_lead_checks_and_imports_a_spreadsheet(page_as):
             "status": "In force",
         }
     )
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows([list(spreadsheets.COLUMNS), list(row.values())])
 
     page = page_as("icb.governance")
     page.goto("/maps/nel/import/")
     assert_accessible(page)
     page.get_by_label("Spreadsheet").set_input_files(
-        {"name": "map.csv", "mimeType": "text/csv", "buffer": buffer.getvalue().encode()}
+        {"name": "map.csv", "mimeType": "text/csv", "buffer": content}
     )
     page.get_by_role("button", name="Check file").click()
     page.wait_for_url(re.compile(r"/maps/nel/import/[0-9a-f]{32}/$"))
