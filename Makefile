@@ -18,7 +18,7 @@ help:
 	@echo "make run    install, load the demo and serve the portal at http://$(HOST):$(PORT)/"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff check and format check"
-	@echo "make check  migrations up to date, Django deploy checks with production settings"
+	@echo "make check  migrations up to date, a valid OpenAPI schema, Django deploy checks with production settings"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "). Set PYTHON=python3.11.")'
@@ -79,6 +79,7 @@ lint: install-test
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_ENV=production SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  ALLOWED_HOSTS=portal.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
