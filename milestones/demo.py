@@ -1,8 +1,16 @@
 """Demo milestones from the seed papers (seed 000: NEL ICS update to the Tower Hamlets
-Health and Wellbeing Board, 2021/22).
+Health and Wellbeing Board, written in Q3 2021/22).
+
+The paper's dates are moved on by whole quarters, so that the quarter it was written
+in becomes the quarter the demo is loaded in (see ``PaperDates``): fixed 2021/22 dates
+would make every open milestone long overdue. Whatever the day, NEL then shows every
+RAG rating: complete; green (due next quarter); amber (delayed or at risk, due this
+quarter or later); and red, because each NEL programme has an underway milestone due
+at the end of the previous quarter.
 
 ``load`` is called by the demo loader after the landscape exists, and is idempotent:
-a programme already present is left alone.
+a programme already present is left alone. Programme names carry no year, so a run
+in a later year still finds them.
 
 Rights come only from roles, with one deliberate exception that shows the lead rule:
 "Agree proposals for form and governance" is led by the user ``tht.board``. A board
@@ -14,18 +22,20 @@ named person who has no account.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from governance.models import Body, BodyKind, IntegratedCareSystem
 
 from . import services
 from .models import Milestone, Programme, Status, UpdateSource
-from .quarters import quarter_end
+from .quarters import add_quarters, parse_quarter, quarter_end, quarters_apart
 
-ICS_PROGRAMME = "NEL ICS transition programme 2021/22"
+ICS_PROGRAMME = "NEL ICS transition programme"
 THT_PROGRAMME = "Tower Hamlets Together: next steps"
 SEL_PROGRAMME = "SEL place partnership development"
 
@@ -34,8 +44,31 @@ def _user(username: str) -> Any | None:
     return get_user_model().objects.filter(username=username).first()
 
 
-def _d(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)
+PAPER_QUARTER = parse_quarter("Q3 2021/22")
+
+
+@dataclass(frozen=True)
+class PaperDates:
+    """The seed paper's dates, moved on to the quarter ``today`` falls in."""
+
+    today: dt.date
+
+    @property
+    def shift(self) -> int:
+        """Quarters from the one the paper was written in to the one holding ``today``."""
+        return quarters_apart(PAPER_QUARTER.first_day, self.today)
+
+    def date(self, paper_date: str) -> dt.date:
+        """A date of the paper, "2021-11-30" or "Q4 2021/22" (that quarter's end), moved on."""
+        if paper_date.strip().upper().startswith("Q"):
+            day = quarter_end(paper_date)
+        else:
+            day = dt.date.fromisoformat(paper_date)
+        return add_quarters(day, self.shift)
+
+    def month(self, paper_date: str) -> str:
+        """The name of the month a date of the paper moves to, for the prose."""
+        return f"{self.date(paper_date):%B}"
 
 
 def _function(system: IntegratedCareSystem, code: str) -> Any | None:
@@ -53,7 +86,8 @@ def _entry(function: Any | None, body: Body) -> Any | None:
 
 
 @transaction.atomic
-def load(*, stdout: TextIO | None = None) -> None:
+def load(*, stdout: TextIO | None = None, today: dt.date | None = None) -> None:
+    when = PaperDates(today or timezone.localdate())
     nel = IntegratedCareSystem.objects.filter(slug="nel").first()
     if nel is None:
         if stdout:
@@ -61,20 +95,22 @@ def load(*, stdout: TextIO | None = None) -> None:
         return
     made = 0
     icb = Body.objects.filter(system=nel, kind=BodyKind.ICB_BOARD).order_by("pk").first()
-    if icb and not Programme.objects.filter(system=nel, name=ICS_PROGRAMME).exists():
-        made += _load_ics(nel, icb)
+    # Earlier demos named this programme with its year ("… programme 2021/22"): a
+    # database loaded then already has it.
+    if icb and not Programme.objects.filter(system=nel, name__startswith=ICS_PROGRAMME).exists():
+        made += _load_ics(nel, icb, when)
     tht = Body.objects.filter(system=nel, slug="tht").first()
     if tht and not Programme.objects.filter(body=tht, name=THT_PROGRAMME).exists():
-        made += _load_tht(tht)
+        made += _load_tht(tht, when)
     sel = IntegratedCareSystem.objects.filter(slug="sel").first()
     sel_body = Body.objects.filter(system=sel).order_by("pk").first() if sel else None
     if sel_body and not Programme.objects.filter(body=sel_body, name=SEL_PROGRAMME).exists():
-        made += _load_sel(sel_body)
+        made += _load_sel(sel_body, when)
     if stdout:
         stdout.write(f"Milestones demo: {made} milestones added.\n")
 
 
-def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
+def _load_ics(nel: IntegratedCareSystem, icb: Body, when: PaperDates) -> int:
     office = _user("icb.governance")
     programme = services.programme_create(name=ICS_PROGRAMME, system=nel, lead=office)
 
@@ -93,35 +129,37 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
 
     chair = add(
         "ICB chair designate appointed",
-        _d("2021-07-31"),
+        when.date("2021-07-31"),
         Status.UNDERWAY,
         80,
-        start_date=_d("2021-05-01"),
+        start_date=when.date("2021-05-01"),
         lead_name="ICS independent chair",
         description="Marie Gabriel, Independent Chair of the ICS, confirmed as ICB chair designate.",
     )
     recruitment = add(
         "Recruitment to ICB executive roles",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.UNDERWAY,
         due_by_quarter=True,
         function=_function(nel, "R-04"),
-        description="Statutory roles appointed ahead of the ICB forming in April 2022.",
+        description=(
+            f"Statutory roles appointed ahead of the ICB forming in {when.date('2022-04-01'):%B %Y}."
+        ),
     )
     ceo = add(
         "ICS CEO recruitment: CEO confirmed",
-        _d("2021-11-30"),
+        when.date("2021-11-30"),
         Status.UNDERWAY,
         40,
         parent=recruitment,
         weight=2,
-        start_date=_d("2021-08-01"),
+        start_date=when.date("2021-08-01"),
         lead_name="ICB chair designate",
-        description="CEO to be announced in November.",
+        description=f"CEO to be announced in {when.month('2021-11-30')}.",
     )
     add(
         "Recruit designate finance director, medical director and director of nursing",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.NOT_STARTED,
         0,
         due_by_quarter=True,
@@ -131,7 +169,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
     )
     engagement = add(
         "Engagement on the ICS NHS constitution and governance arrangements",
-        quarter_end("Q3 2021/22"),
+        when.date("Q3 2021/22"),
         Status.COMPLETE,
         100,
         due_by_quarter=True,
@@ -139,7 +177,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
     )
     commissioning = add(
         "Decisions on commissioning arrangements at system and place level",
-        quarter_end("Q3 2021/22"),
+        when.date("Q3 2021/22"),
         Status.UNDERWAY,
         50,
         due_by_quarter=True,
@@ -148,20 +186,31 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
     )
     add(
         "Updated system development plan to NHSE",
-        _d("2021-09-30"),
+        when.date("2021-09-30"),
         Status.COMPLETE,
         100,
     )
+    # Due at the end of the quarter before the paper and still underway: whatever day
+    # the demo is loaded, the ICS programme has a red milestone.
+    add(
+        "Begin due diligence planning for the transfer of CCG functions",
+        when.date("Q2 2021/22"),
+        Status.UNDERWAY,
+        60,
+        due_by_quarter=True,
+        start_date=when.date("2021-07-01"),
+        description="The CCG's functions, staff and contracts move to the ICB when it forms.",
+    )
     add(
         "Readiness to operate statement signed off by CEO",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.NOT_STARTED,
         due_by_quarter=True,
         dependencies=[ceo],
     )
     add(
         "Final functions and decision map",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.AT_RISK,
         45,
         due_by_quarter=True,
@@ -170,7 +219,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
     )
     add(
         "Constitution approved by NHSE",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.UNDERWAY,
         30,
         due_by_quarter=True,
@@ -179,7 +228,7 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
     )
     add(
         "Designate partner members and other designate ICB senior roles confirmed",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.NOT_STARTED,
         due_by_quarter=True,
     )
@@ -190,7 +239,10 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
         version=None,
         status=Status.DELAYED,
         progress=60,
-        note="Place-level discussions continue into January; decision moved to the February board.",
+        note=(
+            f"Place-level discussions continue into {when.month('2022-01-01')}; decision moved "
+            f"to the {when.month('2022-02-01')} board."
+        ),
         source=UpdateSource.SYSTEM,
     )
     services.milestone_update(
@@ -198,13 +250,13 @@ def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
         by=office,
         version=None,
         status=Status.COMPLETE,
-        note="Confirmed by NHS England in July.",
+        note=f"Confirmed by NHS England in {when.month('2021-07-31')}.",
         source=UpdateSource.SYSTEM,
     )
     return programme.milestones.count()
 
 
-def _load_tht(tht: Body) -> int:
+def _load_tht(tht: Body, when: PaperDates) -> int:
     office = _user("tht.office")
     board = _user("tht.board")
     programme = services.programme_create(name=THT_PROGRAMME, body=tht, lead=office)
@@ -224,15 +276,15 @@ def _load_tht(tht: Body) -> int:
 
     add(
         "Further THT workshop",
-        _d("2021-11-30"),
+        when.date("2021-11-30"),
         Status.COMPLETE,
         100,
-        start_date=_d("2021-10-01"),
+        start_date=when.date("2021-10-01"),
         description="Partnership workshop on the ICS developments and our place model.",
     )
     form = add(
-        "Agree proposals for form and governance for April and beyond",
-        quarter_end("Q4 2021/22"),
+        f"Agree proposals for form and governance for {when.month('2022-04-01')} and beyond",
+        when.date("Q4 2021/22"),
         Status.UNDERWAY,
         30,
         due_by_quarter=True,
@@ -242,16 +294,34 @@ def _load_tht(tht: Body) -> int:
     commissioning = _function(tht.system, "F-01")
     explore = add(
         "Explore options for delegation, including commissioning activity",
-        quarter_end("Q4 2021/22"),
+        when.date("Q4 2021/22"),
         Status.UNDERWAY,
         20,
         due_by_quarter=True,
         function=commissioning,
         map_entry=_entry(commissioning, tht),
     )
+    # Late and still underway, so THT, which tht.office sees first, always has a red one.
+    collaboratives = add(
+        "Continue engagement in the discussion on provider collaboratives",
+        when.date("Q2 2021/22"),
+        Status.UNDERWAY,
+        50,
+        due_by_quarter=True,
+        start_date=when.date("2021-07-01"),
+        description="What provider collaboratives mean locally, for Tower Hamlets.",
+    )
+    # Due at the end of this quarter, so for its last fortnight the morning digest
+    # has something due soon as well as what is overdue.
+    add(
+        "Engage with Browne Jacobson at a local level",
+        when.date("Q3 2021/22"),
+        Status.NOT_STARTED,
+        due_by_quarter=True,
+    )
     add(
         "Develop the locality plan with primary care, PCNs and the voluntary sector",
-        _d("2022-03-31"),
+        when.date("2022-03-31"),
         Status.UNDERWAY,
         40,
         lead_name="Priya Shah, THT locality lead",
@@ -259,7 +329,7 @@ def _load_tht(tht: Body) -> int:
     )
     add(
         "Maturity sign-off of the recommended form by NEL ICS",
-        _d("2022-04-30"),
+        when.date("2022-04-30"),
         Status.NOT_STARTED,
         0,
         dependencies=[form],
@@ -275,6 +345,14 @@ def _load_tht(tht: Body) -> int:
         source=UpdateSource.SYSTEM,
     )
     services.milestone_update(
+        milestone=collaboratives,
+        by=office,
+        version=None,
+        progress=60,
+        note="The acute provider alliance's proposals are not yet settled; kept open.",
+        source=UpdateSource.SYSTEM,
+    )
+    services.milestone_update(
         milestone=form,
         by=board,
         version=None,
@@ -285,14 +363,14 @@ def _load_tht(tht: Body) -> int:
     return programme.milestones.count()
 
 
-def _load_sel(body: Body) -> int:
+def _load_sel(body: Body, when: PaperDates) -> int:
     office = _user("sel.governance")
     programme = services.programme_create(name=SEL_PROGRAMME, body=body, lead=office)
     services.milestone_create(
         programme=programme,
         owner_body=body,
         title="Agree the place partnership's terms of reference",
-        due_date=quarter_end("Q4 2021/22"),
+        due_date=when.date("Q4 2021/22"),
         due_by_quarter=True,
         status=Status.UNDERWAY,
         progress=20,

@@ -8,6 +8,7 @@ portal keeps a date and shows its quarter beside it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -67,6 +68,27 @@ def quarter_of(day: dt.date) -> Quarter:
     if day.month >= 4:
         return Quarter(day.year, (day.month - 4) // 3 + 1)
     return Quarter(day.year - 1, 4)
+
+
+def quarters_apart(first: dt.date, last: dt.date) -> int:
+    """How many quarters the one holding ``last`` comes after the one holding ``first``
+    (negative when it comes before)."""
+    a, b = quarter_of(first), quarter_of(last)
+    return (b.start_year - a.start_year) * 4 + (b.number - a.number)
+
+
+def add_quarters(day: dt.date, count: int) -> dt.date:
+    """``day`` moved on ``count`` quarters of three months (back when negative).
+
+    The last day of a month stays the last day of its month, so a quarter's end lands
+    on a quarter's end: 31 March → 30 June, and 30 November → 28 or 29 February. Any
+    other day keeps its number, or the month's last day when the month is shorter.
+    """
+    months = day.year * 12 + (day.month - 1) + 3 * count
+    year, month = months // 12, months % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return dt.date(year, month, last if month_end else min(day.day, last))
 
 
 def quarter_label(day: dt.date | None) -> str:

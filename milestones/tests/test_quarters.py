@@ -5,10 +5,12 @@ import pytest
 from milestones.quarters import (
     Quarter,
     QuarterError,
+    add_quarters,
     parse_quarter,
     quarter_end,
     quarter_label,
     quarter_of,
+    quarters_apart,
     quarters_between,
 )
 
@@ -86,3 +88,33 @@ def test_bad_input_messages(text, message):
 def test_quarters_between():
     labels = [q.label for q in quarters_between(dt.date(2021, 11, 1), dt.date(2022, 4, 2))]
     assert labels == ["Q3 2021/22", "Q4 2021/22", "Q1 2022/23"]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "apart"),
+    [
+        (dt.date(2021, 10, 1), dt.date(2021, 12, 31), 0),
+        (dt.date(2021, 12, 31), dt.date(2022, 1, 1), 1),
+        (dt.date(2021, 10, 1), dt.date(2026, 11, 23), 20),
+        (dt.date(2022, 4, 1), dt.date(2022, 3, 31), -1),
+    ],
+)
+def test_quarters_apart(first, last, apart):
+    assert quarters_apart(first, last) == apart
+
+
+@pytest.mark.parametrize(
+    ("day", "count", "moved"),
+    [
+        (dt.date(2022, 3, 31), 1, dt.date(2022, 6, 30)),
+        (dt.date(2022, 3, 31), 3, dt.date(2022, 12, 31)),
+        (dt.date(2021, 11, 30), 1, dt.date(2022, 2, 28)),
+        (dt.date(2023, 11, 30), 1, dt.date(2024, 2, 29)),
+        (dt.date(2021, 9, 30), 2, dt.date(2022, 3, 31)),
+        (dt.date(2021, 11, 29), 1, dt.date(2022, 2, 28)),  # no 29 February in 2022
+        (dt.date(2021, 5, 1), 4, dt.date(2022, 5, 1)),
+        (dt.date(2022, 6, 30), -2, dt.date(2021, 12, 31)),
+    ],
+)
+def test_add_quarters_keeps_month_ends(day, count, moved):
+    assert add_quarters(day, count) == moved

@@ -23,13 +23,13 @@ def test_export_csv_and_xlsx(client_as, tht_programme):
     client = client_as("tht.board")
     text = client.get(reverse("milestones:export", args=[tht_programme.pk, "csv"])).content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 5
+    assert len(rows) == 7
     workshop = next(r for r in rows if r["title"] == "Further THT workshop")
     assert workshop["status"] == "complete" and workshop["owner_body"] == "tht"
     xlsx = client.get(reverse("milestones:export", args=[tht_programme.pk, "xlsx"]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     back = read_rows("m.xlsx", xlsx.content)
-    assert len(back) == 5 and back[0][0] == 2
+    assert len(back) == 7 and back[0][0] == 2
 
 
 def test_round_trip_changes_nothing(client_as, tht_programme, persona):
@@ -44,7 +44,7 @@ def test_round_trip_changes_nothing(client_as, tht_programme, persona):
         rows=read_rows("x.xlsx", content),
         dry_run=False,
     )
-    assert result.errors == [] and result.unchanged == 5 and not result.updated
+    assert result.errors == [] and result.unchanged == 7 and not result.updated
 
 
 def test_import_applies_all_or_nothing_with_row_errors(tht_programme, persona, tht_milestone):
