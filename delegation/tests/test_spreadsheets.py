@@ -197,16 +197,17 @@ def test_bulk_create_refuses_a_clash_whole(db):
     assert _snapshot() == before
 
 
-@pytest.mark.parametrize(
-    ("content", "name", "message"),
-    [
-        (b"not a zip", "map.xlsx", "not an Excel workbook"),
-        (b"%PDF-1.4", "map.pdf", "Upload an Excel workbook"),
-        (b"reference,group\nF-01/tht,x\n", "map.csv", "missing these columns"),
-        (b"", "map.csv", "empty"),
-        (b"\xff\xfe\x00bad", "map.csv", "not UTF-8"),
-    ],
-)
+# Files that cannot be read as a map at all: (content, file name, what the message says).
+BAD_FILES = {
+    "not-xlsx": (b"not a zip", "map.xlsx", "not an Excel workbook"),
+    "wrong-type": (b"%PDF-1.4", "map.pdf", "Upload an Excel workbook"),
+    "missing-columns": (b"reference,group\nF-01/tht,x\n", "map.csv", "missing these columns"),
+    "empty": (b"", "map.csv", "empty"),
+    "not-utf8": (b"\xff\xfe\x00bad", "map.csv", "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize(("content", "name", "message"), BAD_FILES.values(), ids=BAD_FILES.keys())
 def test_bad_files_refused_with_a_clear_message(db, content, name, message):
     with pytest.raises(spreadsheets.FileRefused, match=message):
         spreadsheets.read_table(io.BytesIO(content), name)
@@ -324,14 +325,8 @@ def test_import_refuses_a_file_if_the_map_changed_since_the_check(client_as):
 
 @pytest.mark.parametrize(
     ("content", "name", "message"),
-    [
-        (b"not a zip", "map.xlsx", "not an Excel workbook"),
-        (b"%PDF-1.4", "map.pdf", "Upload an Excel workbook"),
-        (b"reference,group\nF-01/tht,x\n", "map.csv", "missing these columns"),
-        (b"\xff\xfe\x00bad", "map.csv", "not UTF-8"),
-        (b"x" * (20 * 1024 * 1024), "map.csv", "at most 10 MB"),
-    ],
-    ids=["not-xlsx", "wrong-type", "missing-columns", "not-utf8", "20-mb"],
+    [*BAD_FILES.values(), (b"x" * (20 * 1024 * 1024), "map.csv", "at most 10 MB")],
+    ids=[*BAD_FILES.keys(), "20-mb"],
 )
 def test_import_page_refuses_bad_files_with_a_clear_message(client_as, content, name, message):
     before = _snapshot()
