@@ -300,6 +300,13 @@ def condition_assess(
     note: str = "",
     evidence_link: str = "",
 ) -> ConditionAssessment:
+    if condition.map_entry.status == EntryStatus.REVOKED:
+        # Its history stays readable, but a revoked delegation has nothing left to meet.
+        raise ValidationError(
+            f"The delegation of {condition.map_entry.function.code} "
+            f"{condition.map_entry.function.name} was revoked: its conditions take no new "
+            "assessments."
+        )
     if status == AssessmentStatus.NOT_ASSESSED:
         raise ValidationError(
             {"status": "Record met, partly met or not met; an assessment cannot un-assess."}

@@ -108,6 +108,18 @@ def test_assessment_needs_a_note_when_not_met(db, persona):
     assert condition.assessments.count() == before
 
 
+def test_a_revoked_delegations_conditions_take_no_new_assessment(db, persona):
+    condition = h.tht_condition()
+    services.map_entry_revoke(entry=condition.map_entry)
+    condition.refresh_from_db()
+    before = condition.assessments.count()
+    with pytest.raises(ValidationError, match="was revoked"):
+        services.condition_assess(
+            condition=condition, status=AssessmentStatus.MET, assessed_by=persona("tht.office")
+        )
+    assert condition.assessments.count() == before
+
+
 def test_unassessed_condition_reads_not_assessed(db, persona):
     condition = services.condition_create(
         map_entry=h.in_force("F-01", "tht"),

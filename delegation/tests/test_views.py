@@ -100,6 +100,21 @@ def test_assessment_form_refuses_bad_input_and_changes_nothing(client_as):
     assert ConditionAssessment.objects.filter(condition=condition).count() == before
 
 
+def test_a_revoked_delegations_condition_says_why_it_takes_no_assessment(client_as):
+    condition = h.tht_condition()
+    services.map_entry_revoke(entry=condition.map_entry)
+    office = client_as("tht.office")
+    page = office.get(reverse("delegation:condition_detail", args=[condition.pk]))
+    html = page.content.decode()
+    assert "has been revoked" in html and "Record an assessment" not in html
+    before = ConditionAssessment.objects.filter(condition=condition).count()
+    response = office.post(
+        reverse("delegation:condition_assess", args=[condition.pk]), {"status": "met"}
+    )
+    assert response.status_code == 400 and "was revoked" in response.content.decode()
+    assert ConditionAssessment.objects.filter(condition=condition).count() == before
+
+
 @pytest.mark.parametrize("username", ("newham.office", "tht.board"))
 def test_others_may_not_assess_tht_conditions(username, client_as):
     condition = h.tht_condition()
