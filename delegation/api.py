@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from governance import permissions as landscape
+from ics_portal.ids import as_id
 
 from . import permissions, selectors, services
 from . import serializers as s
@@ -217,8 +218,8 @@ class MapVersionViewSet(
             if not permissions.may_read_live_map(request.user, version.system):
                 raise PermissionDenied
             new_rows, new_label = selectors.live_rows(version.system), "live"
-        elif against.isdigit():
-            other = selectors.version_get(request.user, int(against))
+        elif (other_pk := as_id(against)) is not None:
+            other = selectors.version_get(request.user, other_pk)
             if other.system_id != version.system_id:
                 raise serializers.ValidationError(
                     {"against": ["Compare versions of the same system."]}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from governance import selectors as landscape
 from governance.models import IntegratedCareSystem
+from ics_portal.ids import as_id
 
 from . import forms, imports, permissions, selectors, services, spreadsheets, tasks
 from .diff import diff_rows
@@ -542,9 +543,10 @@ def _version_rows(
         if not may_read_live:
             raise PermissionDenied
         return "the live map", selectors.live_rows(system)
-    if not ref.isdigit():
+    pk = as_id(ref)
+    if pk is None:
         return None
-    version = selectors.version_get(request.user, int(ref))
+    version = selectors.version_get(request.user, pk)
     if version.system_id != system.pk:
         return None
     return version.label, version.rows

@@ -15,6 +15,8 @@ from django.core.validators import slug_re
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from ics_portal.ids import as_id
+
 from . import permissions
 from .models import (
     Body,
@@ -77,8 +79,10 @@ class SystemFilter(filters.CharFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
             return qs
-        lookup = f"{self.field_name}_id" if value.isdigit() else f"{self.field_name}__slug"
-        return qs.filter(**{lookup: value})
+        pk = as_id(value)
+        if pk is not None:
+            return qs.filter(**{f"{self.field_name}_id": pk})
+        return qs.filter(**{f"{self.field_name}__slug": value})
 
 
 class SystemListFilter(filters.FilterSet):

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from ics_portal.ids import as_id
+
 from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
 from .rag import Rag
@@ -61,8 +63,8 @@ class MilestoneFilter(django_filters.FilterSet):
     def filter_owner_body(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(owner_body_id=int(value))
+        if (pk := as_id(value)) is not None:
+            return queryset.filter(owner_body_id=pk)
         return queryset.filter(owner_body__slug=value)
 
     def filter_quarter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -75,8 +77,8 @@ class MilestoneFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(lead_user_id=int(value))
+        if (pk := as_id(value)) is not None:
+            return queryset.filter(lead_user_id=pk)
         return queryset.filter(Q(lead_name__iexact=value) | Q(lead_user__username__iexact=value))
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
@@ -107,6 +109,6 @@ class ProgrammeFilter(django_filters.FilterSet):
     def filter_body(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
             return queryset
-        if value.isdigit():
-            return queryset.filter(body_id=int(value))
+        if (pk := as_id(value)) is not None:
+            return queryset.filter(body_id=pk)
         return queryset.filter(body__slug=value)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from governance.models import Body
+from ics_portal.ids import as_id
 
 from . import permissions, services
 from .models import Milestone, Programme, Status, UpdateSource
@@ -205,7 +206,7 @@ def _parse(
 
     target: Milestone | None = None
     if raw.get("id"):
-        if not raw["id"].isdigit() or int(raw["id"]) not in existing:
+        if as_id(raw["id"]) not in existing:
             bad("id", f"no milestone {raw['id']} in “{programme}”; leave id empty to add one.")
         else:
             target = existing[int(raw["id"])]
@@ -287,15 +288,15 @@ def _parse(
 
     if raw.get("parent_id"):
         parent_id = raw["parent_id"]
-        if not parent_id.isdigit() or int(parent_id) not in existing:
+        if as_id(parent_id) not in existing:
             bad("parent_id", f"no milestone {parent_id} in this programme.")
         else:
-            values["parent"] = existing[int(parent_id)]
+            values["parent"] = existing[as_id(parent_id)]
     elif "parent_id" in raw:
         values["parent"] = None
 
     if raw.get("version") and target is not None:
-        if not raw["version"].isdigit():
+        if as_id(raw["version"]) is None:
             bad("version", "must be the version number from the export.")
         else:
             values["_version"] = int(raw["version"])

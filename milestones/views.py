@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import selectors as governance_selectors
+from ics_portal.ids import as_id
 
 from . import permissions, selectors, services, timeline
 from .filters import MilestoneFilter
@@ -378,7 +379,7 @@ def _keep_bulk_choices(request: HttpRequest, raw_ids: list[str]) -> None:
 @login_required
 @require_POST
 def bulk_update(request: HttpRequest) -> HttpResponse:
-    raw_ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+    raw_ids = [i for i in request.POST.getlist("ids") if as_id(i) is not None]
     visible = {m.pk: m for m in selectors.milestones_for(request.user).filter(pk__in=raw_ids)}
     form = BulkUpdateForm(request.POST, choices=[(pk, m.title) for pk, m in visible.items()])
     back = _next_url(request, reverse("milestones:programmes"))
@@ -401,9 +402,9 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
         _keep_bulk_choices(request, raw_ids)
         return HttpResponseRedirect(back)
     versions = {
-        m.pk: int(request.POST[f"version-{m.pk}"])
+        m.pk: version
         for m in chosen
-        if request.POST.get(f"version-{m.pk}", "").isdigit()
+        if (version := as_id(request.POST.get(f"version-{m.pk}"))) is not None
     }
     try:
         services.milestone_bulk_update(

@@ -96,6 +96,26 @@ def test_import_applies_all_or_nothing_with_row_errors(tht_programme, persona, t
     assert tht_milestone.progress != 55
 
 
+def test_ids_that_are_not_plain_numbers_are_refused_by_row_and_column(
+    tht_programme, persona, tht_milestone
+):
+    # "²" passes str.isdigit but not int(): it once stopped the import with a server error.
+    rows = read_rows(
+        "m.csv",
+        _csv(
+            [
+                {"id": "²", "status": "underway"},
+                {"id": tht_milestone.pk, "parent_id": "²", "version": "³"},
+            ]
+        ),
+    )
+    result = import_milestones(
+        programme=tht_programme, by=persona("tht.office"), rows=rows, dry_run=True
+    )
+    found = {(e.row, e.column) for e in result.errors}
+    assert {(2, "id"), (3, "parent_id"), (3, "version")} <= found
+
+
 def test_import_service_rule_errors_name_row_and_column(tht_programme, persona):
     blocked = Milestone.objects.get(title__startswith="Maturity sign-off")
     rows = read_rows("m.csv", _csv([{"id": blocked.pk, "status": "complete"}]))
