@@ -247,6 +247,7 @@ def test_compare_page_opened_bare_by_a_viewer_compares_the_last_two_versions(cli
     # One published version: nothing to compare it with that a viewer may read.
     alone = viewer.get(url)
     assert alone.status_code == 200 and "diff" not in alone.context
+    assert "nothing to compare it with yet" in alone.content.decode()
     v2 = services.map_version_publish(
         system=h.nel(),
         published_by=persona("icb.governance"),
