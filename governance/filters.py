@@ -67,14 +67,13 @@ class _SystemField(forms.CharField):
         return text
 
 
-class SystemFilter(filters.CharFilter):
-    """Filters on ``<prefix>system`` by id when the value is digits, else by slug.
+class IdOrSlugFilter(filters.CharFilter):
+    """Filters on the related object ``field_name`` by id when the value is a whole
+    number, else by slug: ``?body=12`` or ``?body=tht``.
 
-    An unknown system (or one the caller cannot see) gives an empty list, not an
+    An unknown object (or one the caller cannot see) gives an empty list, not an
     error, so the answer never tells whether another system's slug exists.
     """
-
-    field_class = _SystemField
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if not value:
@@ -83,6 +82,12 @@ class SystemFilter(filters.CharFilter):
         if pk is not None:
             return qs.filter(**{f"{self.field_name}_id": pk})
         return qs.filter(**{f"{self.field_name}__slug": value})
+
+
+class SystemFilter(IdOrSlugFilter):
+    """A system by id or slug; anything that is neither is refused with a message."""
+
+    field_class = _SystemField
 
 
 class SystemListFilter(filters.FilterSet):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from governance.filters import IdOrSlugFilter
 from ics_portal.ids import as_id
 
 from .models import Milestone, Programme, Status
@@ -35,7 +36,7 @@ class MilestoneFilterForm(forms.Form):
 
 class MilestoneFilter(django_filters.FilterSet):
     programme = django_filters.NumberFilter(field_name="programme_id")
-    owner_body = django_filters.CharFilter(method="filter_owner_body", label="Owner body")
+    owner_body = IdOrSlugFilter(field_name="owner_body", label="Owner body")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     rag = django_filters.MultipleChoiceFilter(
         choices=Rag.CHOICES, field_name="rag_value", label="RAG"
@@ -59,13 +60,6 @@ class MilestoneFilter(django_filters.FilterSet):
         model = Milestone
         fields: list[str] = []
         form = MilestoneFilterForm
-
-    def filter_owner_body(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if not value:
-            return queryset
-        if (pk := as_id(value)) is not None:
-            return queryset.filter(owner_body_id=pk)
-        return queryset.filter(owner_body__slug=value)
 
     def filter_quarter(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value:
@@ -95,7 +89,7 @@ class ProgrammeFilter(django_filters.FilterSet):
     system = django_filters.CharFilter(
         method="filter_system", label="System (slug): its own programmes and its bodies'"
     )
-    body = django_filters.CharFilter(method="filter_body", label="Owner body (id or slug)")
+    body = IdOrSlugFilter(field_name="body", label="Owner body (id or slug)")
 
     class Meta:
         model = Programme
@@ -105,10 +99,3 @@ class ProgrammeFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(system__slug=value) | Q(body__system__slug=value))
-
-    def filter_body(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if not value:
-            return queryset
-        if (pk := as_id(value)) is not None:
-            return queryset.filter(body_id=pk)
-        return queryset.filter(body__slug=value)
