@@ -27,11 +27,11 @@ from .spreadsheets import BODY_LEVELS, COLUMNS, FORMULA_START
 
 __all__ = ["LIMITS", "FileRefused", "ImportPlan", "RowPlan", "plan_import", "read_table"]
 
-# A 20,000-row map is about 1 MB as .xlsx (15 MB unpacked) and 3 MB as CSV: the limits
-# leave room for formatting while refusing files that are not a map at all.
+# A 20,000-row map is about 1 MB as .xlsx (under 20 MB unpacked) and 3 MB as CSV: the
+# limits leave room for formatting while refusing files that are not a map at all.
 LIMITS = uploads.Limits(
     what="a map to import", max_bytes=10 * 1024 * 1024, max_rows=20_000,
-    max_unpacked_bytes=200 * 1024 * 1024,
+    max_unpacked_bytes=64 * 1024 * 1024,
 )  # fmt: skip
 PROGRESS_EVERY = uploads.PROGRESS_EVERY
 YES = {"yes", "y", "true", "x", "1", "reserved"}

@@ -89,6 +89,37 @@ def _read_xlsx(upload: BinaryIO, limits: Limits) -> tuple[Iterator[list[Any]], i
     return _sheet_lines(workbook), sheet.max_row or 0
 
 
+def _size_from_head(sheet: Any) -> None:
+    """openpyxl's read-only sheets look for their declared size when the workbook is
+    opened, and where a sheet does not declare it, parse up to the *end* of its data to
+    find out: the whole sheet, before a row is read (97 s for a 98 MB sheet). Look only
+    before the data starts; an undeclared size stays unknown, and rows still stream."""
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.xml.functions import iterparse
+
+    with sheet._get_source() as source:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == DATA_TAG:
+                return
+            if element.tag == DIMENSION_TAG:
+                try:
+                    bounds = range_boundaries(element.get("ref", ""))
+                except (TypeError, ValueError):
+                    return
+                sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = bounds
+                return
+
+
+def _patch_openpyxl() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+
+
+_patch_openpyxl()
+
+
 def _unreadable() -> FileRefused:
     return FileRefused(
         "The file is not an Excel workbook that can be read; save it as .xlsx and try again."
@@ -143,8 +174,8 @@ def read_table(
     progress: Progress = no_progress,
 ) -> list[dict[str, Any]]:
     """The data rows as dicts keyed by (lower-case) column, with ``_row``: the line's
-    number in the spreadsheet. Every one of ``columns`` is a key (None when the file
-    lacks it). Blank rows are skipped; more than ``limits.max_rows`` is refused as soon
+    number in the spreadsheet. Each of ``columns`` the header names is a key (a column
+    the file lacks is not: "not given" differs from "emptied"). Blank rows are skipped; more than ``limits.max_rows`` is refused as soon
     as the row after the limit is read.
     """
     lines, expected = read_lines(upload, name, limits, size)
@@ -159,9 +190,7 @@ def read_table(
     for number, line in enumerate(lines, start=2):
         if number % PROGRESS_EVERY == 0:
             progress("read", number, expected)
-        values = {
-            c: (line[index[c]] if c in index and index[c] < len(line) else None) for c in columns
-        }
+        values = {c: (line[i] if i < len(line) else None) for c, i in index.items()}
         if all(_blank(v) for v in values.values()):
             continue
         values["_row"] = number
