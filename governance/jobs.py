@@ -15,8 +15,14 @@ the work to do. Rules that make a job safe to kill at any moment:
   lost its worker: whoever looks at it next (its page, or a re-sent message) marks it
   failed; a re-sent message takes it over instead while attempts remain. A failed job
   whose input is still good may be started again ("try again").
-- Progress (stage, done of total) is news: it goes to the cache, and to the row when
+- Progress (stage, done of total, via ``job_report``) is news: it goes to the cache, and to the row when
   the run is not inside its write transaction, where nobody else could see it.
+
+Using it for a new kind of job (say a board paper): ``job_create(kind="paper_build",
+...)``, ``job_checked(job)``, then ``if job_start(job): my_task.delay(job.pk)``, where
+``my_task`` is ``@shared_task(**TASK_OPTIONS)`` and returns ``job_task(self, job_id,
+work)``; ``work(job)`` does the writing, reports progress, and returns the result to
+keep (or raises ``JobFailed``). Pages follow it with ``job_get`` / ``job_progress``.
 """
 
 from __future__ import annotations
@@ -163,10 +169,16 @@ def job_payload(job: Job) -> bytes:
 
 
 def job_checked(
-    job: Job, *, plan: dict[str, Any], fingerprint: str, ok: bool, payload: bytes
+    job: Job,
+    *,
+    ok: bool = True,
+    plan: dict[str, Any] | None = None,
+    fingerprint: str = "",
+    payload: bytes = b"",
 ) -> Job:
-    """Record the dry run; keep the file only if the job may run."""
-    job.plan, job.fingerprint = plan, fingerprint
+    """Record the dry run; keep the file only if the job may run. A job with nothing to
+    check (a paper to build) is marked checked as soon as it is created."""
+    job.plan, job.fingerprint = plan or {}, fingerprint
     job.state = JobState.CHECKED if ok else JobState.REFUSED
     job.heartbeat_at = _now()
     job.payload = payload if ok else b""
