@@ -356,3 +356,22 @@ def job_task(task: Any, job_id: int, work: Callable[[Job], dict[str, Any]]) -> s
     if outcome == "busy":
         raise task.retry(countdown=heartbeat_timeout())
     return outcome
+
+
+# --- housekeeping -------------------------------------------------------------------
+
+# A checked file not imported within this time is let go: check it again.
+KEEP_FILES = dt.timedelta(days=7)
+EXPIRED = "The checked file was kept for 7 days and has expired. Check it again."
+
+
+def jobs_expire_files(*, now: dt.datetime | None = None) -> int:
+    """Drop the files of jobs that are not running and were created over a week ago;
+    a job still waiting to be started then says the file expired. Returns how many."""
+    cutoff = (now or _now()) - KEEP_FILES
+    old = Job.objects.filter(created_at__lt=cutoff).exclude(payload=b"")
+    old = old.exclude(state__in=[JobState.QUEUED, JobState.RUNNING])
+    old.filter(state__in=[JobState.CHECKED, JobState.FAILED]).update(
+        state=JobState.FAILED, error=EXPIRED, retryable=False
+    )
+    return old.update(payload=b"")

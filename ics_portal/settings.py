@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "milestones.tasks.send_milestone_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "expire-job-files": {
+        "task": "governance.tasks.expire_job_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -134,3 +134,22 @@ def test_a_job_is_its_creators_alone(queued, persona):
             jobs.job_get(queued.token, user=user, kind=kind, system=queued.system)
     with pytest.raises(Http404):
         jobs.job_get("not-a-token", user=persona("icb.governance"), kind="test")
+
+
+def test_old_files_are_let_go_and_a_waiting_job_says_so(queued, persona):
+    done = jobs.job_create(kind="test", user=persona("icb.governance"))
+    jobs.job_checked(done, payload=b"kept")
+    Job.objects.filter(pk=queued.pk).update(state=JobState.CHECKED)
+    later = timezone.now() + jobs.KEEP_FILES + dt.timedelta(hours=1)
+    assert jobs.jobs_expire_files(now=later) == 2
+    waiting = Job.objects.get(pk=queued.pk)
+    assert waiting.state == JobState.FAILED and not waiting.may_retry
+    assert "expired" in waiting.error and jobs.job_payload(waiting) == b""
+    assert jobs.jobs_expire_files(now=later) == 0
+
+
+def test_a_running_job_keeps_its_file(queued):
+    Job.objects.filter(pk=queued.pk).update(state=JobState.RUNNING)
+    later = timezone.now() + jobs.KEEP_FILES + dt.timedelta(hours=1)
+    assert jobs.jobs_expire_files(now=later) == 0
+    assert jobs.job_payload(queued) == b"file"
