@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from governance.forms import NHSDateField
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
 
 from .models import (
@@ -26,7 +27,6 @@ RECEIVING_KINDS = frozenset().union(*LEVEL_BODY_KINDS.values())
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
     forms.Textarea: "nhsuk-textarea",
-    forms.DateInput: "nhsuk-input nhsuk-input--width-10",
     forms.NumberInput: "nhsuk-input nhsuk-input--width-10",
     forms.ClearableFileInput: "nhsuk-file-upload",
 }
@@ -83,12 +83,12 @@ class NHSForm(forms.Form):
                 self.add_error(None, message)
 
 
-def _date() -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+def _date(**kwargs: Any) -> NHSDateField:
+    return NHSDateField(**kwargs)
 
 
-def _optional_date(**kwargs: Any) -> forms.DateField:
-    return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+def _optional_date(**kwargs: Any) -> NHSDateField:
+    return NHSDateField(required=False, **kwargs)
 
 
 def _money(**kwargs: Any) -> forms.DecimalField:
