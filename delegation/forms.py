@@ -118,7 +118,12 @@ class EntryFieldsForm(NHSForm):
         choices=[("", "Not applicable"), *GovernanceForm.choices], required=False
     )
     decision_right = forms.ChoiceField(choices=DecisionRight.choices)
-    delegated_budget = _money(label="Delegated budget (£)", min_value=0, initial=0)
+    delegated_budget = _money(
+        label="Delegated budget (£)",
+        min_value=0,
+        required=False,
+        help_text="Leave empty when no budget is recorded; enter 0 for none.",
+    )
     financial_limit = _money(label="Financial limit (£)", min_value=0, required=False)
     effective_from = _date()
     review_by = _optional_date()
