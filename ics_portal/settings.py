@@ -192,6 +192,12 @@ for prefix, folder in (
 ):
     if folder.is_dir():
         STATICFILES_DIRS.append((prefix, folder))
+# The NHS.UK stylesheet without its remote font (ics_portal/staticfiles.py), found first.
+STATICFILES_FINDERS = [
+    "ics_portal.staticfiles.OfflineNHSUKFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
