@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 
@@ -26,7 +27,7 @@ def test_remote_font_faces_are_removed_and_local_ones_kept():
 def test_the_served_stylesheet_names_no_other_origin():
     path = finders.find("nhsuk/nhsuk-frontend.min.css")
     assert path, "nhsuk-frontend is not installed: run make install"
-    css = open(path, encoding="utf-8").read()
+    css = Path(path).read_text(encoding="utf-8")
     assert "nhsuk-header" in css  # the real stylesheet, not an empty one
     remote = re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", css)
     assert not remote
