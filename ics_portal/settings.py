@@ -8,6 +8,7 @@ variables only, so what CI tests is the configuration that ships:
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/ics_portal``; SQLite when unset.
 - ``REDIS_URL``: Celery broker and result backend, cache and sessions; when unset,
   Celery tasks run in-process and the cache is per-process memory.
+- ``PORTAL_BASE_URL``: the portal's address for links in emails; required in production.
 - ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_URL``-style settings: see README.
 """
 
@@ -56,6 +57,16 @@ if PRODUCTION and not ALLOWED_HOSTS:
 if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+
+# Where people reach the portal: links in emails (digests) must be absolute, and a
+# task has no request to take the host from.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+if PRODUCTION and not PORTAL_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "PORTAL_BASE_URL must be set when DJANGO_ENV=production, e.g. https://portal.example.nhs.uk"
+    )
+if not PORTAL_BASE_URL:
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

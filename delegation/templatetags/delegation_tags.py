@@ -96,6 +96,16 @@ def number(value: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def may_read_live_map(context: template.Context, system: Any) -> bool:
+    """Whether the signed-in person may open the live map's pages (a link to one that
+    answers 403 is a dead end: show it only to those who may follow it)."""
+    from delegation import permissions
+
+    request = context.get("request")
+    return permissions.may_read_live_map(getattr(request, "user", None), system)
+
+
+@register.simple_tag(takes_context=True)
 def decision_map_url(context: template.Context, system: Any) -> str:
     """Where "decision map" leads: the live matrix for those who may read it, the
     published versions for the rest (viewers read published versions only)."""
