@@ -278,9 +278,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"quiet_403": {"()": "ics_portal.logging.NoTracebackForPermissionDenied"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Once, through the root handler (Django's default adds a second console handler).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 is one line, not a traceback.
+        "django.request": {"filters": ["quiet_403"]},
+    },
 }
 
 # Demo personas share one password, overridable so a public demo is not guessable.
