@@ -23,7 +23,7 @@ from ics_portal import uploads
 from ics_portal.uploads import FileRefused, Progress, no_progress
 
 from .models import DecisionRight, EntryStatus, Function, Level, MapEntry
-from .spreadsheets import BODY_LEVELS, COLUMNS, FORMULA_START
+from .spreadsheets import BODY_LEVELS, COLUMNS, FORMULA_START, NOT_RECORDED
 
 __all__ = ["LIMITS", "FileRefused", "ImportPlan", "RowPlan", "plan_import", "read_table"]
 
@@ -285,8 +285,12 @@ def rule_right(item: RowPlan, values: dict[str, Any]) -> str | None:
 def rule_money(item: RowPlan, values: dict[str, Any]) -> tuple[Decimal | None, Decimal | None]:
     budget = limit = None
     try:
-        budget = money(values["budget"]) if text(values["budget"]) else Decimal("0")
-        if budget < 0:
+        written_budget = text(values["budget"])
+        recorded = written_budget and written_budget.lower() != NOT_RECORDED.lower()
+        budget = money(values["budget"]) if recorded else None
+        if budget is None:
+            pass  # not recorded
+        elif budget < 0:
             item.refuse("budget", "A budget cannot be negative.")
         elif budget >= MONEY_CAP:
             item.refuse("budget", "A budget must be under £1,000,000,000,000.")

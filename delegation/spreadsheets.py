@@ -63,6 +63,10 @@ def _label(choices: Any, value: str | None) -> str:
         return value
 
 
+# A budget nobody recorded, in a sheet: words, not £0 (read back as not recorded).
+NOT_RECORDED = "Not recorded"
+
+
 def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     """Version rows (``selectors.entry_row``) as spreadsheet rows, header first."""
     out: list[list[Any]] = [list(COLUMNS)]
@@ -81,7 +85,7 @@ def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
                 body if level in BODY_LEVELS else "",
                 _label(GovernanceForm, row.get("governance_form")),
                 _label(DecisionRight, row.get("decision_right")),
-                Decimal(row["delegated_budget"]) if row.get("delegated_budget") else Decimal("0"),
+                Decimal(row["delegated_budget"]) if row.get("delegated_budget") else NOT_RECORDED,
                 Decimal(row["financial_limit"]) if row.get("financial_limit") else None,
                 conditions_summary(row.get("conditions", [])),
                 dt.date.fromisoformat(row["effective_from"]),
