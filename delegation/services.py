@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.history.records import bulk_create_with_history, record_changes
 
 from .models import (
     AssessmentStatus,
@@ -170,7 +171,8 @@ def map_entries_bulk_create(
     try:
         with transaction.atomic():
             for start in range(0, len(entries), BULK_BATCH):
-                batch = MapEntry.objects.bulk_create(entries[start : start + BULK_BATCH])
+                # One creation record per entry, like a save() would leave.
+                batch = bulk_create_with_history(entries[start : start + BULK_BATCH], MapEntry)
                 created.extend(batch)
                 if on_batch is not None:
                     on_batch(len(batch))
@@ -244,7 +246,10 @@ def map_entry_supersede(
     _save(new)
     old.superseded_by = new
     old.save(update_fields=["superseded_by", "updated_at"])
-    Condition.objects.filter(map_entry=old).update(map_entry=new)
+    moved = list(Condition.objects.filter(map_entry=old).values_list("pk", flat=True))
+    Condition.objects.filter(pk__in=moved).update(map_entry=new)
+    # update() leaves no history by itself: each moved condition records its new entry.
+    record_changes(Condition, moved)
     return new
 
 

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
+from ics_portal.history.door import Door, history_context
 
 from . import services
 from .models import (
@@ -620,6 +621,11 @@ def apply_import(
     """
     if not plan.ok:
         raise ValidationError("The file has refused rows; nothing was imported.")
+    with history_context(Door.IMPORT, user=user):
+        return _write_plan(plan, user=user, progress=progress)
+
+
+def _write_plan(plan: ImportPlan, *, user: Any, progress: Progress) -> dict[str, int]:
     done: Counter[str] = Counter()
     # New entries go in as batches; changes and revocations one by one, since each
     # keeps its own supersession record.

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.history.records import tracked
 
 
 class MapVersion(models.Model):
@@ -24,6 +25,8 @@ class MapVersion(models.Model):
     )
     published_at = models.DateTimeField()
     rows = models.JSONField(default=list, editable=False)
+
+    history = tracked(system="system", excluded_fields=["rows"])
 
     class Meta:
         ordering = ["system", "-published_at", "-pk"]
