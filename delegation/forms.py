@@ -11,6 +11,7 @@ from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSyst
 
 from .models import (
     LEVEL_BODY_KINDS,
+    AssessmentKind,
     AssessmentStatus,
     Condition,
     ConditionCategory,
@@ -189,6 +190,21 @@ class AssessmentForm(NHSForm):
         assume_scheme="https",
         help_text="A link to the evidence, e.g. a board paper.",
     )
+
+    def __init__(self, *args: Any, kind: str = AssessmentKind.SELF, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == AssessmentKind.SELF:
+            self.fields["status"].label = "How far does the body meet this condition?"
+            self.fields[
+                "note"
+            ].help_text = (
+                "What the evidence shows; required when the condition is partly met or not met."
+            )
+        else:
+            self.fields["status"].label = "Is the ICB assured that this condition is met?"
+            self.fields[
+                "note"
+            ].help_text = "The ICB's reasons; required when the condition is partly met or not met."
 
 
 class PublishForm(NHSForm):

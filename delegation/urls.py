@@ -27,6 +27,7 @@ urlpatterns = [
     path("conditions/<int:pk>/edit/", views.condition_edit, name="condition_edit"),
     path("conditions/<int:pk>/history/", history_views.condition_history, name="condition_history"),
     path("conditions/<int:pk>/assess/", views.condition_assess, name="condition_assess"),
+    path("conditions/<int:pk>/assure/", views.condition_assure, name="condition_assure"),
     path("map-versions/<int:pk>/", views.version_detail, name="version_detail"),
     path("map-versions/<int:pk>/history/", history_views.version_history, name="version_history"),
     path("maps/<slug:system>/export.<str:fmt>", views.map_export, name="map_export"),

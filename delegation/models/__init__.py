@@ -1,5 +1,6 @@
 from .choices import (
     LEVEL_BODY_KINDS,
+    AssessmentKind,
     AssessmentStatus,
     ConditionCategory,
     DecisionRight,
@@ -13,6 +14,7 @@ from .versions import MapVersion
 
 __all__ = [
     "LEVEL_BODY_KINDS",
+    "AssessmentKind",
     "AssessmentStatus",
     "Condition",
     "ConditionAssessment",
