@@ -143,7 +143,11 @@ def test_entry_history_page_reads_labels_not_codes(client_as, api_as):
 def test_condition_history_shows_its_assessments(client_as, persona):
     condition = h.tht_condition()
     services.condition_assess(
-        condition=condition, status="met", assessed_by=persona("tht.office"), note=""
+        condition=condition,
+        status="met",
+        assessed_by=persona("tht.office"),
+        kind="self",
+        note="",
     )
     html = client_as("icb.governance").get(f"/conditions/{condition.pk}/history/").content.decode()
     assert "Condition assessment" in html and "Met" in html
