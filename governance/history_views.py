@@ -47,7 +47,13 @@ def _filter(request: HttpRequest, system: IntegratedCareSystem) -> pages.Changes
 def system_changes(request: HttpRequest, system: str) -> HttpResponse:
     ics = _led_system(request, system)
     form = _filter(request, ics)
-    context = {"system": ics, "form": form, "limit": pages.PAGE_LIMIT}
+    context = {
+        "system": ics,
+        "form": form,
+        "limit": pages.PAGE_LIMIT,
+        "start_value": request.GET.get("start", ""),
+        "end_value": request.GET.get("end", ""),
+    }
     if form.is_valid():
         changes, truncated = pages.system_changes(ics, form)
         start, end = form.window()
@@ -57,6 +63,9 @@ def system_changes(request: HttpRequest, system: str) -> HttpResponse:
             window_start=start,
             window_end=(end - dt.timedelta(days=1)).date(),
         )
+        # The form shows the window it used, also when it was left empty.
+        context["start_value"] = f"{context['window_start']:%Y-%m-%d}"
+        context["end_value"] = f"{context['window_end']:%Y-%m-%d}"
     return render(request, "history/system_changes.html", context, status=200)
 
 

@@ -137,7 +137,7 @@ def test_entry_history_page_reads_labels_not_codes(client_as, api_as):
     assert "Decision right" in html
     assert "Recommends" in html and "Decides" in html
     assert ">recommends<" not in html
-    assert "through the api" in html
+    assert "through the API" in html
 
 
 def test_condition_history_shows_its_assessments(client_as, persona):

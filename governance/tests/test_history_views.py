@@ -58,7 +58,7 @@ def test_the_lead_sees_changes_with_person_kind_and_window(client_as, tht, perso
     by_office = client.get(CHANGES, {"person": office.pk}).text
     assert "Chair by the office" in by_office
     # The lead's change (through a page) is not the office's: only as the value before.
-    assert "through the api" in by_office and "through the web page" not in by_office
+    assert "through the API" in by_office and "through a web page" not in by_office
 
     kinds = client.get(CHANGES, {"kind": "governance.membership"}).text
     assert "Chair by the lead" not in kinds

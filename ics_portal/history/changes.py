@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from .door import Door
+from .door import DOOR_PHRASES, Door
 from .records import REGISTRY, Tracked
 
 # Bookkeeping, not content: the version counter, timestamps the record already has,
@@ -62,6 +62,10 @@ class Change:
     door_label: str
     action: str
     fields: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def door_phrase(self) -> str:
+        return DOOR_PHRASES.get(self.door, self.door_label)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -27,6 +27,16 @@ class Door(models.TextChoices):
     SYSTEM = "system", "System"
 
 
+# How a change's line reads: "Priya Raman, through the API".
+DOOR_PHRASES = {
+    Door.PAGE: "through a web page",
+    Door.API: "through the API",
+    Door.IMPORT: "through a spreadsheet import",
+    Door.BULK: "through a bulk update",
+    Door.ADMIN: "through the admin",
+    Door.SYSTEM: "by the system (a command or scheduled task)",
+}
+
 _door: contextvars.ContextVar[str] = contextvars.ContextVar("history_door", default=Door.SYSTEM)
 _user: contextvars.ContextVar[Any] = contextvars.ContextVar("history_user", default=None)
 _request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(

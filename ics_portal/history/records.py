@@ -14,6 +14,7 @@ leave no record by themselves: use ``bulk_create_with_history`` /
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -68,6 +69,10 @@ class PortalHistory(HistoricalRecords):
         super().finalize(sender, **kwargs)
         if sender is self.cls:
             history = getattr(sender, self.manager_name).model
+            # For models in a package (governance/models/) simple-history names the app
+            # as the historical model's module but leaves it elsewhere; put it where it
+            # says it is, so `manage.py shell` (and pickling) can import it.
+            setattr(importlib.import_module(history.__module__), history.__name__, history)
             tracked = Tracked(model=sender, history=history, system_paths=self.system_paths)
             REGISTRY[tracked.kind] = tracked
 
