@@ -144,7 +144,7 @@ class Milestone(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = tracked(system="owner_body__system")
+    history = tracked(system="owner_body__system", m2m_fields=["dependencies"])
 
     class Meta:
         ordering = ["due_date", "title"]

@@ -20,7 +20,7 @@ from django.db.models import F
 
 from governance.models import Body, IntegratedCareSystem, RoleAssignment
 from ics_portal.history.door import Door, current_door, history_context
-from ics_portal.history.records import record_changes
+from ics_portal.history.records import record_changes, record_now, without_history
 
 from . import rules
 from .models import (
@@ -282,9 +282,12 @@ def milestone_create(
     _check_lead(milestone)
     deps = list(dependencies)
     rules.check(milestone, deps)
-    milestone.save()
-    if deps:
-        milestone.dependencies.set(deps)
+    # One creation record, with the dependencies it was created with.
+    with without_history(milestone):
+        milestone.save()
+        if deps:
+            milestone.dependencies.set(deps)
+    record_now(milestone, "+")
     _log(
         milestone,
         UpdateField.CREATED,
@@ -386,9 +389,11 @@ def _apply(
     if "lead_user" in changes:
         _check_lead(milestone)
     rules.check(milestone, deps)
-    milestone.save()
     if deps is not None:
-        milestone.dependencies.set(deps)
+        # Linked before the save, so its one history record holds the new dependencies.
+        with without_history(milestone):
+            milestone.dependencies.set(deps)
+    milestone.save()
 
     after = {
         UpdateField.STATUS: milestone.status,

@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from simple_history import utils
 
 from .door import DOOR_PHRASES, Door
 from .records import REGISTRY, Tracked
@@ -101,6 +102,19 @@ def shown_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
 
 
+def _links(tracked: Tracked, history_ids: list[int]) -> dict[tuple[str, int], frozenset]:
+    """The many-to-many links each historical row recorded, one query per field."""
+    links: dict[tuple[str, int], set] = defaultdict(set)
+    for m2m_field in tracked.history._history_m2m_fields:
+        rows = getattr(tracked.history, m2m_field.name).model.objects
+        target = utils.get_m2m_reverse_field_name(m2m_field)
+        for history_id, pk in rows.filter(history_id__in=history_ids).values_list(
+            "history_id", f"{target}_id"
+        ):
+            links[(m2m_field.name, history_id)].add(pk)
+    return {key: frozenset(pks) for key, pks in links.items()}
+
+
 def _user_label(user: Any) -> str:
     if user is None:
         return ""
@@ -159,6 +173,31 @@ def _show(model_field: models.Field, value: Any, names: _Names) -> str:
     return _plain(model_field, value)
 
 
+def _link_changes(
+    tracked: Tracked, row: Any, before: Any, links: dict, names: _Names
+) -> list[FieldChange]:
+    found = []
+    for m2m_field in tracked.history._history_m2m_fields:
+        new = links.get((m2m_field.name, row.history_id), frozenset())
+        old = links.get((m2m_field.name, before.history_id), frozenset()) if before else None
+        if row.history_type == "-" or new == old or (old is None and not new):
+            continue
+        model = m2m_field.related_model
+        found.append(
+            FieldChange(
+                name=m2m_field.name,
+                label=str(m2m_field.verbose_name).capitalize(),
+                before=_names_of(model, old, names),
+                after=_names_of(model, new, names),
+            )
+        )
+    return found
+
+
+def _names_of(model: type[models.Model], pks: frozenset | None, names: _Names) -> str:
+    return "; ".join(sorted(names.get(model, pk) for pk in pks)) if pks else EMPTY
+
+
 def describe(
     groups: Iterable[tuple[Tracked, list[Any]]], *, keep_empty: bool = False
 ) -> list[Change]:
@@ -166,22 +205,26 @@ def describe(
     newest first. A row that changed nothing shown (only its version, say) is left out
     unless ``keep_empty``."""
     names = _Names()
-    loaded: list[tuple[Tracked, list[Any], dict[int, Any]]] = []
+    loaded: list[tuple[Tracked, list[Any], dict[int, Any], dict]] = []
     for tracked, rows in groups:
         previous_ids = [r.previous_history_id for r in rows if r.previous_history_id]
         previous = {
             p.history_id: p for p in tracked.history.objects.filter(history_id__in=previous_ids)
         }
         relations = [f for f in shown_fields(tracked.model) if f.is_relation]
+        links = _links(tracked, [r.history_id for r in [*rows, *previous.values()]])
         for row in [*rows, *previous.values()]:
             names.want(tracked.model, row.id)
             for f in relations:
                 names.want(f.related_model, getattr(row, f.attname))
-        loaded.append((tracked, rows, previous))
+        for (name, _), pks in links.items():
+            for pk in pks:
+                names.want(tracked.model._meta.get_field(name).related_model, pk)
+        loaded.append((tracked, rows, previous, links))
     names.fetch()
 
     changes: list[Change] = []
-    for tracked, rows, previous in loaded:
+    for tracked, rows, previous, links in loaded:
         fields = shown_fields(tracked.model)
         for row in rows:
             before = previous.get(row.previous_history_id)
@@ -213,6 +256,7 @@ def describe(
                         after=_show(f, new, names),
                     )
                 )
+            change.fields.extend(_link_changes(tracked, row, before, links, names))
             if change.fields or row.history_type != "~" or keep_empty:
                 changes.append(change)
     changes.sort(key=lambda c: (c.when, c.history_id), reverse=True)

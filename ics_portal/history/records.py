@@ -15,7 +15,8 @@ leave no record by themselves: use ``bulk_create_with_history`` /
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +46,7 @@ class Tracked:
     history: type[models.Model]
     # Lookups from the historical row to the system it belongs to (any one matches).
     system_paths: tuple[str, ...]
+    records: HistoricalRecords
 
     @property
     def kind(self) -> str:
@@ -73,7 +75,9 @@ class PortalHistory(HistoricalRecords):
             # as the historical model's module but leaves it elsewhere; put it where it
             # says it is, so `manage.py shell` (and pickling) can import it.
             setattr(importlib.import_module(history.__module__), history.__name__, history)
-            tracked = Tracked(model=sender, history=history, system_paths=self.system_paths)
+            tracked = Tracked(
+                model=sender, history=history, system_paths=self.system_paths, records=self
+            )
             REGISTRY[tracked.kind] = tracked
 
 
@@ -91,6 +95,22 @@ def tracked_of(model: type[models.Model]) -> Tracked:
 def _stamp_door(sender: Any, history_instance: Any, **kwargs: Any) -> None:
     if isinstance(history_instance, DoorFields):
         history_instance.history_door = current_door()
+
+
+@contextmanager
+def without_history(instance: models.Model) -> Iterator[None]:
+    """Writes to ``instance`` (and its many-to-many links) leave no record inside; the
+    caller records the outcome once with ``record_now``."""
+    instance.skip_history_when_saving = True  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del instance.skip_history_when_saving  # type: ignore[attr-defined]
+
+
+def record_now(instance: models.Model, history_type: str = "~") -> None:
+    """One record of ``instance`` as it is now (``+`` created, ``~`` changed)."""
+    tracked_of(type(instance)).records.create_historical_record(instance, history_type)
 
 
 def _attrs() -> dict[str, Any]:

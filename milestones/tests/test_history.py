@@ -94,3 +94,18 @@ def test_milestone_history_api_and_page_scoped_like_the_milestone(api_as, client
         == 404
     )
     assert api_as("tht.board").get(url).status_code == 200
+
+
+def test_changing_dependencies_leaves_one_record_naming_them(persona, make, client_as):
+    office = persona("tht.office")
+    first, second = make("First step"), make("Second step")
+    later = make("Later step", dependencies=[first])
+    assert later.history.count() == 1  # created with its dependency, in one record
+    seen = later.history.count()
+    services.milestone_update(
+        milestone=later, by=office, version=None, dependencies=[first, second]
+    )
+    assert later.history.count() == seen + 1
+    html = client_as("tht.office").get(reverse("milestones:history", args=[later.pk])).text
+    assert "Dependencies" in html
+    assert "First step; Second step" in html
