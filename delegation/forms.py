@@ -19,6 +19,7 @@ from .models import (
     EntryStatus,
     Function,
     Level,
+    approving_bodies,
 )
 from .spreadsheets import MAX_BYTES
 
@@ -215,7 +216,7 @@ class PublishForm(NHSForm):
 
     def __init__(self, *args: Any, system: IntegratedCareSystem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approved_by"].queryset = Body.objects.filter(system=system).order_by("name")
+        self.fields["approved_by"].queryset = approving_bodies(system)
 
 
 class MatrixFilterForm(NHSForm):

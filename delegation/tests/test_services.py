@@ -180,6 +180,31 @@ def test_publish_refuses_a_duplicate_label(db, persona):
     assert MapVersion.objects.count() == before
 
 
+def test_only_the_icb_board_its_committees_or_a_joint_committee_approve_a_version(db, persona):
+    from delegation.forms import PublishForm
+    from delegation.models import approving_bodies
+
+    before = MapVersion.objects.count()
+    pcn = h.body_of_kind("pcn")
+    with pytest.raises(ValidationError, match="cannot approve the map"):
+        services.map_version_publish(
+            system=h.nel(),
+            label="v9.9",
+            approved_by=pcn,
+            meeting_date=dt.date(2026, 1, 1),
+            published_by=persona("icb.governance"),
+        )
+    assert MapVersion.objects.count() == before
+    offered = set(PublishForm(system=h.nel()).fields["approved_by"].queryset)
+    assert offered == set(approving_bodies(h.nel()))
+    assert h.body_of_kind("icb_board") in offered
+    assert all(b.kind != "committee" or b.parent.kind == "icb_board" for b in offered)
+    assert all(
+        b.kind in ("icb_board", "committee") or b.current_form == "joint_committee" for b in offered
+    )
+    assert pcn not in offered and h.body_of_kind("hwbb") not in offered
+
+
 def test_demo_is_idempotent(db):
     import io
 
