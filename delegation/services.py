@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from governance.models import Body, IntegratedCareSystem
 from ics_portal import uploads
+from ics_portal.history.door import Door, history_context
+from ics_portal.history.records import bulk_create_with_history, record_changes
 from ics_portal.uploads import Progress, no_progress
 
 from .models import (
@@ -176,7 +178,8 @@ def map_entries_bulk_create(
     try:
         with transaction.atomic():
             for start in range(0, len(entries), BULK_BATCH):
-                batch = MapEntry.objects.bulk_create(entries[start : start + BULK_BATCH])
+                # One creation record per entry, like a save() would leave.
+                batch = bulk_create_with_history(entries[start : start + BULK_BATCH], MapEntry)
                 created.extend(batch)
                 if on_batch is not None:
                     on_batch(len(batch))
@@ -250,7 +253,10 @@ def map_entry_supersede(
     _save(new)
     old.superseded_by = new
     old.save(update_fields=["superseded_by", "updated_at"])
-    Condition.objects.filter(map_entry=old).update(map_entry=new)
+    moved = list(Condition.objects.filter(map_entry=old).values_list("pk", flat=True))
+    Condition.objects.filter(pk__in=moved).update(map_entry=new)
+    # update() leaves no history by itself: each moved condition records its new entry.
+    record_changes(Condition, moved)
     return new
 
 
@@ -384,6 +390,12 @@ def map_import_apply(
     """
     if not plan.ok:
         raise ValidationError("The file has refused rows; nothing was imported.")
+    # A worker has no request: the history records name the import and the person here.
+    with history_context(Door.IMPORT, user=user):
+        return _map_import_write(plan, user=user, progress=progress)
+
+
+def _map_import_write(plan: ImportPlan, *, user: Any, progress: Progress) -> dict[str, int]:
     done: Counter[str] = Counter()
     # New entries go in as batches; changes and revocations one by one, since each
     # keeps its own supersession record.

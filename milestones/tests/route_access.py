@@ -87,6 +87,9 @@ ROUTES: list[Route] = [
     Route("milestones:import_progress", kwargs=_import_job, expect=UPLOADER_ONLY),
     Route("milestones:detail", kwargs=_m, expect=NEL_READS),
     Route("milestones:edit", kwargs=_m, expect=OFFICE_ONLY),
+    # History is read by whoever reads the milestone or programme.
+    Route("milestones:history", kwargs=_m, expect=NEL_READS),
+    Route("milestones:programme_history", kwargs=_programme, expect=NEL_READS),
     Route("milestones:body", kwargs={"system": "nel", "body": "tht"}, expect=NEL_READS),
     Route(
         "milestones:inline_update",
@@ -138,4 +141,6 @@ ROUTES: list[Route] = [
         ),
     ),
     Route("milestone-updates", kwargs=_m, expect=API_READS),
+    Route("milestone-history", kwargs=_m, expect=API_READS),
+    Route("programme-history", kwargs=_programme, expect=API_READS),
 ]
