@@ -171,6 +171,17 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+    changed_by = serializers.CharField()
+    changed_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
@@ -179,6 +190,14 @@ class ErrorDetailSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Only for validation errors: the messages for each field.",
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="Only for a stale write (409): the current version."
+    )
+    changes = ChangeSerializer(
+        many=True,
+        required=False,
+        help_text="Only for a stale write (409): what changed since your version, newest first.",
     )
 
 

@@ -6,12 +6,13 @@ from django.db import models
 from django.utils import timezone
 
 from governance.models import Body
+from governance.models.changes import Versioned
 
 from .choices import AssessmentStatus, ConditionCategory
 from .entries import MapEntry
 
 
-class Condition(models.Model):
+class Condition(Versioned):
     """What the ICB attaches to a delegation, owned by a body that must evidence it."""
 
     map_entry = models.ForeignKey(MapEntry, on_delete=models.PROTECT, related_name="conditions")

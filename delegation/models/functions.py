@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from governance.models import IntegratedCareSystem
+from governance.models.changes import Versioned
 
 function_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{0,5}-[0-9]{1,3}[A-Z]?$",
@@ -9,7 +10,7 @@ function_code_validator = RegexValidator(
 )
 
 
-class Function(models.Model):
+class Function(Versioned):
     """One entry of a system's function catalogue: something a decision can be about."""
 
     system = models.ForeignKey(

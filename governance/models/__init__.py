@@ -1,4 +1,5 @@
 from .bodies import Body, BodyKind, ChairType, GovernanceForm
+from .changes import RecordChange
 from .memberships import Membership, MembershipRole
 from .object_permissions import (
     BodyGroupObjectPermission,
@@ -22,6 +23,7 @@ __all__ = [
     "MembershipRole",
     "Organisation",
     "OrganisationKind",
+    "RecordChange",
     "Role",
     "RoleAssignment",
     "SystemGroupObjectPermission",

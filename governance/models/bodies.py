@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .changes import Versioned
 from .systems import IntegratedCareSystem
 
 
@@ -55,7 +56,7 @@ ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-class Body(models.Model):
+class Body(Versioned):
     """A governance body inside one system: a board, partnership, collaborative or subgroup."""
 
     system = models.ForeignKey(

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from .bodies import Body
+from .changes import Versioned
 from .organisations import Organisation
 
 
@@ -12,7 +13,7 @@ class MembershipRole(models.TextChoices):
     OBSERVER = "observer", "Observer"
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """An organisation's seat on a body, for a period."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")

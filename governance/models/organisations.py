@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
+from .changes import Versioned
 from .systems import IntegratedCareSystem
 
 
@@ -21,7 +22,7 @@ ods_code_validator = RegexValidator(
 )
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A partner organisation as it takes part in one system's governance."""
 
     system = models.ForeignKey(
