@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from . import permissions
+from .concurrency_api import etag
 from .filters import BodyFilter, MembershipFilter, OrganisationFilter, SystemListFilter
 from .models import Body, IntegratedCareSystem, Membership, Organisation
 from .serializers import (
@@ -61,6 +62,13 @@ def _documented(noun: str, serializer: type) -> Any:
 
 class _ReadOnly(viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The version a later write would be based on (see governance.concurrency_api).
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag(instance.version)
+        return response
 
 
 @_documented("integrated care systems", SystemSerializer)

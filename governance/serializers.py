@@ -51,7 +51,7 @@ class SystemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["id", "url", "name", "short_name", "slug"]
+        fields = ["id", "url", "name", "short_name", "slug", "version"]
         read_only_fields = fields
 
 
@@ -62,7 +62,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "url", "name", "short_name", "kind", "kind_display", "ods_code", "system"]
+        fields = [
+            "id",
+            "url",
+            "name",
+            "short_name",
+            "kind",
+            "kind_display",
+            "ods_code",
+            "system",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -103,6 +113,7 @@ class BodySerializer(serializers.ModelSerializer):
             "chair_type_display",
             "terms_of_reference",
             "is_published",
+            "version",
         ]
         read_only_fields = fields
 
@@ -143,6 +154,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "is_current",
+            "version",
         ]
         read_only_fields = fields
 

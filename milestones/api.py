@@ -37,6 +37,12 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        response = Response(self.get_serializer(programme).data)
+        response["ETag"] = etag(programme.version)
+        return response
+
     def get_queryset(self):
         return selectors.programmes_for(self.request.user)
 

@@ -20,7 +20,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["id", "name", "owner", "system", "body", "lead"]
+        fields = ["id", "name", "owner", "system", "body", "lead", "version"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())
