@@ -13,7 +13,7 @@ from governance.models import Body, IntegratedCareSystem
 from governance.models.changes import Versioned
 
 from .quarters import quarter_label
-from .rag import rag_label, rag_of
+from .rag import rag_label, rag_of_milestone
 
 
 class Programme(Versioned):
@@ -188,7 +188,7 @@ class Milestone(Versioned):
     @property
     def rag(self) -> str:
         # Lists annotate ``rag`` in SQL (see rag.rag_annotation); use it when present.
-        return self.__dict__.get("rag_value") or rag_of(self.status, self.due_date)
+        return self.__dict__.get("rag_value") or rag_of_milestone(self)
 
     @property
     def rag_label(self) -> str:
