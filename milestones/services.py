@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from governance.concurrency import Change, StaleWrite, claim
+from governance.concurrency import Change, StaleWrite, changes_since, claim, record, snapshot
 from governance.concurrency import user_name as _user_name
 from governance.models import Body, IntegratedCareSystem, RoleAssignment
 
@@ -61,6 +61,11 @@ class StaleMilestone(StaleWrite):
             )
             for u in rows
         ]
+        # What the log does not cover (title, dates, links…) comes from the shared
+        # record of every write, so the page can say what changed whatever it was.
+        others = [c for c in changes_since(milestone, based_on) if c.field not in LOGGED_FIELDS]
+        changes.extend(others)
+        changes.sort(key=lambda c: (c.version or 0, c.at or milestone.updated_at), reverse=True)
         super().__init__(milestone, based_on, changes)
 
     @property
@@ -71,6 +76,9 @@ class StaleMilestone(StaleWrite):
     def title(self) -> str:
         return self.obj.title
 
+
+# Fields whose changes the update log records (the shared record covers the rest).
+LOGGED_FIELDS = frozenset({"status", "progress", "due_date", "lead_user", "lead_name"})
 
 # Fields a caller may change through milestone_update.
 UPDATE_FIELDS = frozenset(
@@ -316,6 +324,7 @@ def _apply(
     unknown = set(changes) - EDIT_FIELDS
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    image = snapshot(milestone)
     before = {
         UpdateField.STATUS: milestone.status,
         UpdateField.PROGRESS: milestone.progress,
@@ -370,6 +379,7 @@ def _apply(
             _log(milestone, field, old, after[field], by=by, note=note, source=source)
     if after[UpdateField.LEAD] != before[UpdateField.LEAD] or "lead_user" in changes:
         _sync_lead_grant(milestone)
+    record(milestone, image, by=by)
     if milestone.parent_id != old_parent_id and old_parent_id:
         stub = Milestone(pk=milestone.pk, title=milestone.title, parent_id=old_parent_id)
         _roll_up(stub, by=by, note="")
