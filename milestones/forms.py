@@ -7,10 +7,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from delegation.models import Function, MapEntry
+from governance.forms import NHSDateField
 from governance.models import Body
 
 from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
+from .spreadsheets import LIMITS
 
 
 def _user_label(user: Any) -> str:
@@ -60,12 +62,8 @@ class MilestoneForm(forms.Form):
         label="Or the lead's name",
         help_text="When the lead has no account.",
     )
-    start_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Start date"
-    )
-    due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
-    )
+    start_date = NHSDateField(required=False, label="Start date")
+    due_date = NHSDateField(required=False, label="Due date")
     due_quarter = forms.CharField(
         required=False,
         label="Or due by the end of a quarter",
@@ -234,9 +232,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet (CSV or XLSX)",
         help_text="Use the columns of the export. Rows with an id update that milestone; rows "
-        "without one add a milestone.",
+        f"without one add a milestone. Up to {LIMITS.max_bytes // 1024 // 1024} MB and "
+        f"{LIMITS.max_rows:,} rows.",
     )
-    confirm = forms.BooleanField(
-        required=False,
-        label="Apply the changes (leave unticked to check the file first)",
-    )
+    # The job the check will be kept under, known before the upload so the page can
+    # follow a long check while it runs.
+    job = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,5 +1,6 @@
 from .bodies import Body, BodyKind, ChairType, GovernanceForm
 from .changes import RecordChange
+from .jobs import Job, JobState
 from .memberships import Membership, MembershipRole
 from .object_permissions import (
     BodyGroupObjectPermission,
@@ -19,6 +20,8 @@ __all__ = [
     "ChairType",
     "GovernanceForm",
     "IntegratedCareSystem",
+    "Job",
+    "JobState",
     "Membership",
     "MembershipRole",
     "Organisation",

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('governance', '0002_system_view_change_permissions'),
+        ('governance', '0003_jobs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
