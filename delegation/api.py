@@ -19,6 +19,15 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from governance import permissions as landscape
+from governance.concurrency import StaleWrite
+from governance.concurrency_api import (
+    IF_MATCH,
+    Conflict,
+    VersionedViewSetMixin,
+    conflict_response,
+    etag,
+    expected_version,
+)
 from ics_portal.history.api import HistoryMixin
 from ics_portal.ids import as_id
 
@@ -35,15 +44,24 @@ def _require(user: Any, action_: Action, obj: Model) -> None:
         raise PermissionDenied
 
 
+def _require_map_editor(user: Any) -> None:
+    """Only a governance lead writes to a map: anyone else is refused before their
+    request is read, so a refusal never depends on (or reveals) what they sent."""
+    if not landscape.systems_led_by(user).exists():
+        raise PermissionDenied
+
+
 def _require_system_edit(user: Any, system: Any) -> None:
-    """Writing into a system: unknown to the caller → 400 like a bad id; seen → 403."""
-    if not landscape.can(user, "view", system):
-        raise serializers.ValidationError({"system": ["No such system."]})
+    # The serializer offers only visible systems: one seen but not led → 403.
     if not permissions.may_edit_map(user, system):
         raise PermissionDenied
 
 
+_WRITE_SCHEMA = extend_schema(parameters=[IF_MATCH], responses={409: conflict_response()})
+
+
 class _Base(
+    VersionedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -52,9 +70,16 @@ class _Base(
 ):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        _require(self.request.user, Action.EDIT, serializer.instance)
-        serializer.save()
+    def check_write(self, instance: Model) -> None:
+        _require(self.request.user, Action.EDIT, instance)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _require_map_editor(request.user)
+        return super().create(request, *args, **kwargs)
+
+    @_WRITE_SCHEMA
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().partial_update(request, *args, **kwargs)
 
 
 class FunctionViewSet(HistoryMixin, _Base):
@@ -91,34 +116,54 @@ class MapEntryViewSet(HistoryMixin, _Base):
         return s.MapEntrySerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        function = serializer.validated_data["function"]
-        if not permissions.can(self.request.user, Action.VIEW, function):
-            raise serializers.ValidationError({"function": ["No such function."]})
-        _require(self.request.user, Action.EDIT, function)
+        # The serializer offers only visible functions: one seen but not editable → 403.
+        _require(self.request.user, Action.EDIT, serializer.validated_data["function"])
         serializer.save()
 
-    @extend_schema(request=s.MapEntrySupersedeSerializer, responses={201: s.MapEntrySerializer})
+    def _versioned_action(self, request: Request, body_class: type) -> tuple[Any, int, dict]:
+        entry = self.get_object()
+        _require(request.user, Action.EDIT, entry)
+        version = expected_version(request)
+        body = body_class(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data.pop("version", None)
+        return entry, version, data
+
+    @extend_schema(
+        request=s.MapEntrySupersedeSerializer,
+        parameters=[IF_MATCH],
+        responses={201: s.MapEntrySerializer, 409: conflict_response()},
+    )
     @action(detail=True, methods=["post"])
     def supersede(self, request: Request, pk: str | None = None) -> Response:
         """Replace this in-force entry with a new one carrying the changes given."""
-        entry = self.get_object()
-        _require(request.user, Action.EDIT, entry)
-        body = s.MapEntrySupersedeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        new = services.map_entry_supersede(
-            entry=entry, created_by=request.user, **body.validated_data
-        )
-        return Response(s.MapEntrySerializer(new).data, status=status.HTTP_201_CREATED)
+        entry, version, data = self._versioned_action(request, s.MapEntrySupersedeSerializer)
+        try:
+            new = services.map_entry_supersede(
+                entry=entry, created_by=request.user, version=version, **data
+            )
+        except StaleWrite as stale:
+            raise Conflict(stale) from None
+        response = Response(s.MapEntrySerializer(new).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag(new.version)
+        return response
 
-    @extend_schema(request=s.MapEntryRevokeSerializer, responses={200: s.MapEntrySerializer})
+    @extend_schema(
+        request=s.MapEntryRevokeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.MapEntrySerializer, 409: conflict_response()},
+    )
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:
-        entry = self.get_object()
-        _require(request.user, Action.EDIT, entry)
-        body = s.MapEntryRevokeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        entry = services.map_entry_revoke(entry=entry, note=body.validated_data["note"])
-        return Response(s.MapEntrySerializer(entry).data)
+        entry, version, data = self._versioned_action(request, s.MapEntryRevokeSerializer)
+        try:
+            services.map_entry_revoke(
+                entry=entry, note=data["note"], version=version, by=request.user
+            )
+        except StaleWrite as stale:
+            raise Conflict(stale) from None
+        return self.fresh_response(entry.pk)
 
 
 class ConditionViewSet(HistoryMixin, _Base):
@@ -139,10 +184,8 @@ class ConditionViewSet(HistoryMixin, _Base):
         return s.ConditionSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        entry = serializer.validated_data["map_entry"]
-        if not permissions.can(self.request.user, Action.VIEW, entry):
-            raise serializers.ValidationError({"map_entry": ["No such map entry."]})
-        _require(self.request.user, Action.EDIT, entry)
+        # The serializer offers only visible entries: one seen but not editable → 403.
+        _require(self.request.user, Action.EDIT, serializer.validated_data["map_entry"])
         serializer.save()
 
     @extend_schema(methods=["GET"], responses={200: s.ConditionAssessmentSerializer(many=True)})
@@ -202,6 +245,10 @@ class MapVersionViewSet(
         if self.action == "diff":
             return s.MapDiffSerializer
         return s.MapVersionSerializer
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        _require_map_editor(request.user)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data

@@ -7,9 +7,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance import permissions as landscape
+from governance.concurrency_api import VersionedSerializer
 from governance.models import Body, IntegratedCareSystem
+from governance.scoping import ScopedFieldsMixin
 
-from . import services
+from . import permissions, services
 from .models import (
     AssessmentKind,
     AssessmentStatus,
@@ -22,10 +25,16 @@ from .models import (
 )
 
 
-class FunctionSerializer(serializers.ModelSerializer):
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    data.pop("version", None)
+    return data
+
+
+class FunctionSerializer(ScopedFieldsMixin, VersionedSerializer, serializers.ModelSerializer):
     system = serializers.SlugRelatedField(
         slug_field="slug", queryset=IntegratedCareSystem.objects.all()
     )
+    scopes = {"system": landscape.systems_visible_to}
 
     class Meta:
         model = Function
@@ -38,11 +47,12 @@ class FunctionSerializer(serializers.ModelSerializer):
             "description",
             "statutory_basis",
             "display_order",
+            "version",
         ]
         validators: list = []  # the service validates, with the model's messages
 
     def create(self, validated_data: dict[str, Any]) -> Function:
-        return services.function_create(**validated_data)
+        return services.function_create(**_without_version(validated_data))
 
     def update(self, instance: Function, validated_data: dict[str, Any]) -> Function:
         validated_data.pop("system", None)
@@ -53,7 +63,11 @@ class FunctionUpdateSerializer(FunctionSerializer):
     system = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
 
-class MapEntrySerializer(serializers.ModelSerializer):
+class MapEntrySerializer(ScopedFieldsMixin, VersionedSerializer, serializers.ModelSerializer):
+    scopes = {
+        "function": permissions.visible_functions,
+        "receiving_body": landscape.bodies_visible_to,
+    }
     function_code = serializers.CharField(source="function.code", read_only=True)
     receiving_body_name = serializers.CharField(
         source="receiving_body.name", read_only=True, default=None
@@ -80,12 +94,15 @@ class MapEntrySerializer(serializers.ModelSerializer):
             "superseded_by",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = ["superseded_by", "created_at", "updated_at"]
         validators: list = []
 
     def create(self, validated_data: dict[str, Any]) -> MapEntry:
-        return services.map_entry_create(created_by=self.context["request"].user, **validated_data)
+        return services.map_entry_create(
+            created_by=self.context["request"].user, **_without_version(validated_data)
+        )
 
     def update(self, instance: MapEntry, validated_data: dict[str, Any]) -> MapEntry:
         validated_data.pop("function", None)
@@ -96,7 +113,8 @@ class MapEntryUpdateSerializer(MapEntrySerializer):
     function = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class MapEntrySupersedeSerializer(serializers.Serializer):
+class MapEntrySupersedeSerializer(ScopedFieldsMixin, VersionedSerializer):
+    scopes = {"receiving_body": landscape.bodies_visible_to}
     level = serializers.ChoiceField(
         choices=MapEntry._meta.get_field("level").choices, required=False
     )
@@ -118,11 +136,15 @@ class MapEntrySupersedeSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
-class MapEntryRevokeSerializer(serializers.Serializer):
+class MapEntryRevokeSerializer(VersionedSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ConditionSerializer(serializers.ModelSerializer):
+class ConditionSerializer(ScopedFieldsMixin, VersionedSerializer, serializers.ModelSerializer):
+    scopes = {
+        "owner_body_id": landscape.bodies_visible_to,
+        "map_entry": permissions.visible_map_entries,
+    }
     owner_body = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     owner_body_id = serializers.PrimaryKeyRelatedField(
         source="owner_body", queryset=Body.objects.all(), write_only=True
@@ -143,6 +165,7 @@ class ConditionSerializer(serializers.ModelSerializer):
             "due_date",
             "status",
             "self_status",
+            "version",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=AssessmentStatus.choices))
@@ -156,7 +179,7 @@ class ConditionSerializer(serializers.ModelSerializer):
         return getattr(condition, "self_status", AssessmentStatus.NOT_ASSESSED)
 
     def create(self, validated_data: dict[str, Any]) -> Condition:
-        return services.condition_create(**validated_data)
+        return services.condition_create(**_without_version(validated_data))
 
     def update(self, instance: Condition, validated_data: dict[str, Any]) -> Condition:
         validated_data.pop("map_entry", None)
@@ -189,7 +212,11 @@ class ConditionAssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["condition", "assessed_by", "assessed_at"]
 
 
-class MapVersionSerializer(serializers.ModelSerializer):
+class MapVersionSerializer(ScopedFieldsMixin, serializers.ModelSerializer):
+    scopes = {
+        "system": landscape.systems_visible_to,
+        "approved_by": landscape.bodies_visible_to,
+    }
     system = serializers.SlugRelatedField(
         slug_field="slug", queryset=IntegratedCareSystem.objects.all()
     )

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from governance.concurrency import versioned_write
 from governance.models import Body, IntegratedCareSystem
 from ics_portal import uploads
 from ics_portal.history.door import Door, history_context
@@ -99,11 +100,16 @@ def function_create(
 
 
 @transaction.atomic
-def function_update(*, function: Function, **changes: Any) -> Function:
+def function_update(
+    *, function: Function, version: int | None = None, by: Any = None, **changes: Any
+) -> Function:
+    """Change a function, based on the ``version`` the caller loaded (``StaleWrite``
+    if someone saved it in between; then nothing is saved)."""
     if "code" in changes:
         changes["code"] = str(changes["code"]).strip().upper()
-    _apply(function, FUNCTION_FIELDS, changes)
-    return _save(function)
+    with versioned_write(function, version=version, by=by) as current:
+        _apply(current, FUNCTION_FIELDS, changes)
+        return _save(current)
 
 
 # --- entries ------------------------------------------------------------------------
@@ -199,32 +205,47 @@ def _refuse_if_closed(entry: MapEntry) -> None:
 
 
 @transaction.atomic
-def map_entry_update(*, entry: MapEntry, status: str | None = None, **changes: Any) -> MapEntry:
-    """Correct an entry, or put a proposed one in force. Closed entries never change."""
-    entry = MapEntry.objects.select_for_update().get(pk=entry.pk)
-    _refuse_if_closed(entry)
-    _apply(entry, ENTRY_FIELDS, changes)
-    if status is not None:
-        if status not in (EntryStatus.PROPOSED, EntryStatus.IN_FORCE):
-            raise ValidationError(
-                {"status": "Use supersede or revoke to close an entry, so its history is kept."}
-            )
-        if entry.status == EntryStatus.IN_FORCE and status == EntryStatus.PROPOSED:
-            raise ValidationError({"status": "An entry in force cannot go back to proposed."})
-        entry.status = status
-    return _save(entry)
+def map_entry_update(
+    *,
+    entry: MapEntry,
+    version: int | None = None,
+    by: Any = None,
+    status: str | None = None,
+    **changes: Any,
+) -> MapEntry:
+    """Correct an entry, or put a proposed one in force. Closed entries never change.
+
+    Based on the ``version`` the caller loaded: ``StaleWrite`` if someone saved the
+    entry in between, and then nothing is saved.
+    """
+    with versioned_write(entry, version=version, by=by) as entry:
+        _refuse_if_closed(entry)
+        _apply(entry, ENTRY_FIELDS, changes)
+        if status is not None:
+            if status not in (EntryStatus.PROPOSED, EntryStatus.IN_FORCE):
+                raise ValidationError(
+                    {"status": "Use supersede or revoke to close an entry, so its history is kept."}
+                )
+            if entry.status == EntryStatus.IN_FORCE and status == EntryStatus.PROPOSED:
+                raise ValidationError({"status": "An entry in force cannot go back to proposed."})
+            entry.status = status
+        return _save(entry)
 
 
 @transaction.atomic
 def map_entry_supersede(
-    *, entry: MapEntry, created_by: Any | None = None, **changes: Any
+    *, entry: MapEntry, created_by: Any | None = None, version: int | None = None, **changes: Any
 ) -> MapEntry:
     """Replace an entry in force by a new one; the old stays, superseded, linked to the new.
 
     The conditions move to the new entry with their assessment history: a change of
     budget or form does not reset what has been evidenced.
     """
-    old = MapEntry.objects.select_for_update().get(pk=entry.pk)
+    with versioned_write(entry, version=version, by=created_by) as old:
+        return _supersede(old, created_by, changes)
+
+
+def _supersede(old: MapEntry, created_by: Any, changes: dict[str, Any]) -> MapEntry:
     if old.status != EntryStatus.IN_FORCE:
         raise ValidationError(
             f"Only an entry in force can be superseded; this one is "
@@ -261,14 +282,16 @@ def map_entry_supersede(
 
 
 @transaction.atomic
-def map_entry_revoke(*, entry: MapEntry, note: str = "") -> MapEntry:
-    entry = MapEntry.objects.select_for_update().get(pk=entry.pk)
-    _refuse_if_closed(entry)
-    entry.status = EntryStatus.REVOKED
-    if note:
-        entry.notes = f"{entry.notes}\n\nRevoked: {note}".strip()
-    entry.save(update_fields=["status", "notes", "updated_at"])
-    return entry
+def map_entry_revoke(
+    *, entry: MapEntry, note: str = "", version: int | None = None, by: Any = None
+) -> MapEntry:
+    with versioned_write(entry, version=version, by=by) as entry:
+        _refuse_if_closed(entry)
+        entry.status = EntryStatus.REVOKED
+        if note:
+            entry.notes = f"{entry.notes}\n\nRevoked: {note}".strip()
+        entry.save(update_fields=["status", "notes", "updated_at"])
+        return entry
 
 
 # --- conditions ---------------------------------------------------------------------
@@ -298,9 +321,13 @@ def condition_create(
 
 
 @transaction.atomic
-def condition_update(*, condition: Condition, **changes: Any) -> Condition:
-    _apply(condition, CONDITION_FIELDS, changes)
-    return _save(condition)
+def condition_update(
+    *, condition: Condition, version: int | None = None, by: Any = None, **changes: Any
+) -> Condition:
+    """Change a condition, based on the ``version`` the caller loaded."""
+    with versioned_write(condition, version=version, by=by) as current:
+        _apply(current, CONDITION_FIELDS, changes)
+        return _save(current)
 
 
 @transaction.atomic

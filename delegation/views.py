@@ -15,9 +15,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from governance import jobs
+from governance import permissions as policy
 from governance import selectors as landscape
+from governance.concurrency import StaleWrite, rebase, version_field
 from governance.models import IntegratedCareSystem
 from governance.models.jobs import new_token
+from governance.scoping import scope_form
 from ics_portal import uploads
 from ics_portal.ids import as_id
 
@@ -160,16 +163,52 @@ def _form_page(
     intro: str = "",
 ) -> HttpResponse:
     context = _base_context(request, system)
-    context.update({"form": form, "title": title, "submit": submit, "back": back, "intro": intro})
-    status = 400 if form.is_bound and form.errors else 200
+    stale = getattr(form, "stale", None)
+    context.update(
+        {
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "back": back,
+            "intro": intro,
+            "stale": stale,
+        }
+    )
+    # A stale write keeps what they typed, with what changed since: 409 until they
+    # save again on purpose.
+    status = 409 if stale else 400 if form.is_bound and form.errors else 200
     return render(request, "delegation/form.html", context, status=status)
+
+
+def _scoped(request: HttpRequest, form: forms.NHSForm) -> forms.NHSForm:
+    """Choices offer only what this user may see (the forms narrow to the system)."""
+    return scope_form(
+        form,
+        receiving_body=policy.bodies_visible_to(request.user),
+        owner_body=policy.bodies_visible_to(request.user),
+        approved_by=policy.bodies_visible_to(request.user),
+        function=permissions.visible_functions(request.user),
+    )
+
+
+def _write(form: forms.NHSForm, write: Any) -> bool:
+    """Run a service write for a valid form; False (and the form told why) if refused."""
+    try:
+        write()
+    except StaleWrite as stale:
+        rebase(form, stale)
+    except ValidationError as error:
+        form.add_service_error(error)
+    else:
+        return True
+    return False
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, system: str) -> HttpResponse:
     system_obj = _editable_system(request, system)
-    form = forms.EntryForm(request.POST or None, system=system_obj)
+    form = _scoped(request, forms.EntryForm(request.POST or None, system=system_obj))
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.map_entry_create(created_by=request.user, **form.cleaned_data)
@@ -210,14 +249,11 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     system = entry.function.system
     initial = {**_entry_initial(entry), "function": entry.function_id, "status": entry.status}
     form = forms.EntryForm(request.POST or None, initial=initial, system=system)
+    version_field(_scoped(request, form), entry)
     form.fields["function"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "function"}
-        try:
-            services.map_entry_update(entry=entry, **data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+        if _write(form, lambda: services.map_entry_update(entry=entry, by=request.user, **data)):
             messages.success(request, "Entry saved.")
             return redirect("delegation:entry_detail", pk=entry.pk)
     return _form_page(
@@ -239,16 +275,18 @@ def entry_supersede(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, Action.EDIT, entry)
     system = entry.function.system
     form = forms.EntryFieldsForm(request.POST or None, initial=_entry_initial(entry), system=system)
+    version_field(_scoped(request, form), entry)
+    done: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            new = services.map_entry_supersede(
-                entry=entry, created_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+        data = form.cleaned_data
+        if _write(
+            form,
+            lambda: done.append(
+                services.map_entry_supersede(entry=entry, created_by=request.user, **data)
+            ),
+        ):
             messages.success(request, f"{entry} superseded; the old entry stays on record.")
-            return redirect("delegation:entry_detail", pk=new.pk)
+            return redirect("delegation:entry_detail", pk=done[0].pk)
     return _form_page(
         request,
         system,
@@ -267,13 +305,15 @@ def entry_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.entry_get(request.user, pk)
     _require(request, Action.EDIT, entry)
     system = entry.function.system
-    form = forms.RevokeForm(request.POST or None)
+    form = version_field(forms.RevokeForm(request.POST or None), entry)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.map_entry_revoke(entry=entry, note=form.cleaned_data["note"])
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+        data = form.cleaned_data
+        if _write(
+            form,
+            lambda: services.map_entry_revoke(
+                entry=entry, note=data["note"], version=data["version"], by=request.user
+            ),
+        ):
             messages.success(request, f"{entry} revoked; it stays on record.")
             return redirect("delegation:entry_detail", pk=entry.pk)
     return _form_page(
@@ -331,13 +371,12 @@ def function_edit(request: HttpRequest, pk: int) -> HttpResponse:
         name: getattr(function, name)
         for name in ("code", "name", "group", "description", "statutory_basis", "display_order")
     }
-    form = forms.FunctionForm(request.POST or None, initial=initial)
+    form = version_field(forms.FunctionForm(request.POST or None, initial=initial), function)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.function_update(function=function, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+        data = form.cleaned_data
+        if _write(
+            form, lambda: services.function_update(function=function, by=request.user, **data)
+        ):
             messages.success(request, "Function saved.")
             return redirect("delegation:function_list", system=function.system.slug)
     return _form_page(
@@ -421,7 +460,9 @@ def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, Action.EDIT, entry)
     system = entry.function.system
     initial = {"owner_body": entry.receiving_body_id}
-    form = forms.ConditionForm(request.POST or None, initial=initial, system=system)
+    form = _scoped(
+        request, forms.ConditionForm(request.POST or None, initial=initial, system=system)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.condition_create(map_entry=entry, **form.cleaned_data)
@@ -449,12 +490,12 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ConditionForm(
         request.POST or None, initial=forms.ConditionForm.initial_from(condition), system=system
     )
+    version_field(_scoped(request, form), condition)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.condition_update(condition=condition, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
+        data = form.cleaned_data
+        if _write(
+            form, lambda: services.condition_update(condition=condition, by=request.user, **data)
+        ):
             messages.success(request, "Condition saved.")
             return redirect("delegation:condition_detail", pk=condition.pk)
     return _form_page(
@@ -587,7 +628,7 @@ def _version_rows(
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, system: str) -> HttpResponse:
     system_obj = _editable_system(request, system)
-    form = forms.PublishForm(request.POST or None, system=system_obj)
+    form = _scoped(request, forms.PublishForm(request.POST or None, system=system_obj))
     if request.method == "POST" and form.is_valid():
         try:
             version = services.map_version_publish(

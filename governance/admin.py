@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
+from .concurrency_admin import VersionedAdminMixin, VersionedInlineMixin
 from .models import (
     Body,
     BodyGroupObjectPermission,
@@ -19,27 +20,27 @@ from .models import (
 
 
 @admin.register(IntegratedCareSystem)
-class IntegratedCareSystemAdmin(admin.ModelAdmin):
+class IntegratedCareSystemAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "slug"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "ods_code", "system"]
     list_filter = ["system", "kind"]
     search_fields = ["name", "short_name", "ods_code"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(VersionedInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -57,7 +58,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["organisation", "body", "role", "start_date", "end_date"]
     list_filter = ["role", "body__system"]
     search_fields = ["organisation__name", "body__name"]

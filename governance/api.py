@@ -22,6 +22,7 @@ from rest_framework.routers import BaseRouter
 from ics_portal.history.api import HistoryMixin
 
 from . import permissions
+from .concurrency_api import etag
 from .filters import BodyFilter, MembershipFilter, OrganisationFilter, SystemListFilter
 from .models import Body, IntegratedCareSystem, Membership, Organisation
 from .serializers import (
@@ -63,6 +64,13 @@ def _documented(noun: str, serializer: type) -> Any:
 
 class _ReadOnly(viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # The version a later write would be based on (see governance.concurrency_api).
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag(instance.version)
+        return response
 
 
 @_documented("integrated care systems", SystemSerializer)

@@ -51,7 +51,7 @@ class SystemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IntegratedCareSystem
-        fields = ["id", "url", "name", "short_name", "slug"]
+        fields = ["id", "url", "name", "short_name", "slug", "version"]
         read_only_fields = fields
 
 
@@ -62,7 +62,17 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = ["id", "url", "name", "short_name", "kind", "kind_display", "ods_code", "system"]
+        fields = [
+            "id",
+            "url",
+            "name",
+            "short_name",
+            "kind",
+            "kind_display",
+            "ods_code",
+            "system",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -103,6 +113,7 @@ class BodySerializer(serializers.ModelSerializer):
             "chair_type_display",
             "terms_of_reference",
             "is_published",
+            "version",
         ]
         read_only_fields = fields
 
@@ -143,6 +154,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "is_current",
+            "version",
         ]
         read_only_fields = fields
 
@@ -171,6 +183,17 @@ class TokenSerializer(serializers.Serializer):
     )
 
 
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+    changed_by = serializers.CharField()
+    changed_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
@@ -179,6 +202,14 @@ class ErrorDetailSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Only for validation errors: the messages for each field.",
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="Only for a stale write (409): the current version."
+    )
+    changes = ChangeSerializer(
+        many=True,
+        required=False,
+        help_text="Only for a stale write (409): what changed since your version, newest first.",
     )
 
 

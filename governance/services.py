@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .concurrency import versioned_write
 from .models import (
     Body,
     BodyUserObjectPermission,
@@ -123,15 +124,16 @@ BODY_EDITABLE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def body_update(*, body: Body, **changes: Any) -> Body:
+def body_update(*, body: Body, version: int | None = None, by: Any = None, **changes: Any) -> Body:
+    """Change a body, based on the ``version`` the caller loaded (``StaleWrite`` if
+    someone saved it in between; then nothing is saved)."""
     unknown = set(changes) - BODY_EDITABLE_FIELDS
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
-    # Lock the row so two editors cannot interleave a validate-then-save.
-    body = Body.objects.select_for_update().get(pk=body.pk)
-    for field, value in changes.items():
-        setattr(body, field, value)
-    return _save(body)
+    with versioned_write(body, version=version, by=by) as current:
+        for field, value in changes.items():
+            setattr(current, field, value)
+        return _save(current)
 
 
 @transaction.atomic
@@ -155,12 +157,18 @@ def membership_create(
 
 
 @transaction.atomic
-def membership_end(*, membership: Membership, end_date: dt.date) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.end_date is not None:
-        raise ValidationError(f"This membership already ended on {membership.end_date:%d %B %Y}.")
-    membership.end_date = end_date
-    return _save(membership)
+def membership_end(
+    *,
+    membership: Membership,
+    end_date: dt.date,
+    version: int | None = None,
+    by: Any = None,
+) -> Membership:
+    with versioned_write(membership, version=version, by=by) as current:
+        if current.end_date is not None:
+            raise ValidationError(f"This membership already ended on {current.end_date:%d %B %Y}.")
+        current.end_date = end_date
+        return _save(current)
 
 
 # --- roles ------------------------------------------------------------------------
@@ -189,15 +197,18 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, revoked_by: Any | None = None) -> RoleAssignment:
-    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.revoked_at is not None:
-        raise ValidationError(
-            f"This role was already revoked on {timezone.localtime(assignment.revoked_at):%d %B %Y}."
-        )
-    assignment.revoked_at = timezone.now()
-    assignment.revoked_by = revoked_by
-    assignment.save(update_fields=["revoked_at", "revoked_by"])
+def role_revoke(
+    *, assignment: RoleAssignment, revoked_by: Any | None = None, version: int | None = None
+) -> RoleAssignment:
+    with versioned_write(assignment, version=version, by=revoked_by) as assignment:
+        if assignment.revoked_at is not None:
+            raise ValidationError(
+                "This role was already revoked on "
+                f"{timezone.localtime(assignment.revoked_at):%d %B %Y}."
+            )
+        assignment.revoked_at = timezone.now()
+        assignment.revoked_by = revoked_by
+        assignment.save(update_fields=["revoked_at", "revoked_by"])
     _sync_object_permissions(user=assignment.user, system=assignment.system)
     return assignment
 

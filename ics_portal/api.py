@@ -64,6 +64,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:  # pragma: no cover - DRF only returns responses for APIException
         body["code"] = "error"
         body["message"] = "The request failed."
+    # A stale write (409) adds the current version and what changed since.
+    body.update(getattr(exc, "extra", None) or {})
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         body["message"] = body["message"] or "Sign in first."
     response.data = {"error": body}

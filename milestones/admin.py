@@ -3,11 +3,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from governance.concurrency_admin import VersionedAdminMixin
+
 from .models import DigestSent, Milestone, MilestoneUpdate, Programme
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "system", "body", "lead"]
     list_filter = ["system"]
     search_fields = ["name"]

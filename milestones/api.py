@@ -5,13 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from governance.concurrency_api import (
+    IF_MATCH,
+    Conflict,
+    conflict_response,
+    etag,
+    expected_version,
+)
 from ics_portal.history.api import HistoryMixin
 
 from . import permissions, selectors, services
@@ -27,15 +34,15 @@ from .serializers import (
 )
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "The milestone changed since you loaded it."
-    default_code = "conflict"
-
-
 class ProgrammeViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        response = Response(self.get_serializer(programme).data)
+        response["ETag"] = etag(programme.version)
+        return response
 
     def get_queryset(self):
         return selectors.programmes_for(self.request.user)
@@ -59,34 +66,49 @@ class MilestoneViewSet(
             .order_by("due_date", "title", "pk")
         )
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = self.get_object()
+        response = Response(self.get_serializer(milestone).data)
+        response["ETag"] = etag(milestone.version)
+        return response
+
     @extend_schema(
         request=MilestonePatchSerializer,
-        responses={
-            200: MilestoneSerializer,
-            409: OpenApiResponse(description="Changed since the given version; nothing saved."),
-        },
+        parameters=[IF_MATCH],
+        responses={200: MilestoneSerializer, 409: conflict_response()},
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         milestone = selectors.milestone_get(request.user, kwargs["pk"])
-        patch = MilestonePatchSerializer(data=request.data)
+        user = request.user
+        # Authorise before reading the request: whoever may change nothing here is
+        # refused whatever they sent; which change they may make is checked below.
+        if not (
+            permissions.can(user, Action.UPDATE, milestone)
+            or permissions.can(user, Action.EDIT, milestone)
+        ):
+            raise exceptions.PermissionDenied("You may not change this milestone.")
+        version = expected_version(request)
+        patch = MilestonePatchSerializer(data=request.data, context=self.get_serializer_context())
         patch.is_valid(raise_exception=True)
         changes = patch.changes()
         needs = Action.UPDATE if set(changes) <= services.UPDATE_FIELDS else Action.EDIT
-        if not permissions.can(request.user, needs, milestone):
+        if not permissions.can(user, needs, milestone):
             raise exceptions.PermissionDenied("You may not change this milestone.")
         try:
             services.milestone_update(
                 milestone=milestone,
-                by=request.user,
-                version=patch.validated_data["version"],
+                by=user,
+                version=version,
                 note=patch.validated_data["note"],
                 source=UpdateSource.API,
                 **changes,
             )
         except services.StaleMilestone as stale:
-            raise Conflict(str(stale)) from None
-        fresh = selectors.milestones_for(request.user).prefetch_related("dependencies")
-        return Response(MilestoneSerializer(fresh.get(pk=milestone.pk)).data)
+            raise Conflict(stale) from None
+        fresh = selectors.milestones_for(user).prefetch_related("dependencies").get(pk=milestone.pk)
+        response = Response(MilestoneSerializer(fresh).data)
+        response["ETag"] = etag(fresh.version)
+        return response
 
     @extend_schema(exclude=True)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -108,6 +130,8 @@ class MilestoneViewSet(
         pagination_class=None,
     )
     def bulk_update(self, request: Request) -> Response:
+        if not permissions.updatable_milestones(request.user).exists():
+            raise exceptions.PermissionDenied("You may not update any milestone.")
         body = BulkUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -131,7 +155,7 @@ class MilestoneViewSet(
                 status=data.get("status"),
                 progress=data.get("progress"),
                 note=data["note"],
-                versions={int(k): v for k, v in data.get("versions", {}).items()},
+                versions=data["versions"],
                 source=UpdateSource.API,
             )
         except DjangoValidationError as error:

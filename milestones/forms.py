@@ -98,7 +98,7 @@ class MilestoneForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Recorded in the update log with the changes.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(
         self,
@@ -133,6 +133,8 @@ class MilestoneForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.instance = instance
+        # An edit is based on the version the page showed: without one it is refused.
+        self.fields["version"].required = instance is not None
         self.fields["owner_body"].queryset = bodies
         self.fields["lead_user"].queryset = leads
         others = milestones.exclude(pk=instance.pk) if instance else milestones

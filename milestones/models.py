@@ -10,13 +10,14 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from governance.models import Body, IntegratedCareSystem
+from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
 
 from .quarters import quarter_label
 from .rag import rag_label, rag_of_milestone
 
 
-class Programme(models.Model):
+class Programme(Versioned):
     """A programme of milestones, owned by a whole system or by one of its bodies."""
 
     system = models.ForeignKey(
@@ -91,7 +92,7 @@ class Status(models.TextChoices):
 CLOSED_STATUSES = frozenset({Status.COMPLETE, Status.CANCELLED})
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="milestones")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -138,9 +139,6 @@ class Milestone(models.Model):
         related_name="milestones",
         verbose_name="map entry",
     )
-    # Optimistic concurrency: every write bumps it; a write based on an older version
-    # is refused instead of overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,10 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from governance import permissions as landscape
+from governance.scoping import ScopedFieldsMixin
+from ics_portal.ids import as_id
+
 from .models import Milestone, MilestoneUpdate, Programme, Status
 from .quarters import QuarterError, parse_quarter
 
@@ -16,7 +20,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["id", "name", "owner", "system", "body", "lead"]
+        fields = ["id", "name", "owner", "system", "body", "lead", "version"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField())
@@ -67,11 +71,28 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MilestonePatchSerializer(serializers.Serializer):
+def leads_visible_to(user: Any) -> Any:
+    """People the caller may name as a lead: active users with a role in a system the
+    caller sees. Anyone else is "not found", like a user who does not exist."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            role_assignments__revoked_at__isnull=True,
+            role_assignments__system__in=landscape.systems_visible_to(user).values("pk"),
+        )
+        .distinct()
+    )
+
+
+class MilestonePatchSerializer(ScopedFieldsMixin, serializers.Serializer):
     """A change to one milestone, based on the version the caller loaded."""
 
+    scopes = {"lead_user": leads_visible_to}
     version = serializers.IntegerField(
-        min_value=1, help_text="The version you loaded; a stale one answers 409."
+        min_value=1,
+        required=False,
+        help_text="The version you loaded (or send it as If-Match); a stale one answers 409.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=Status.choices, required=False)
@@ -106,7 +127,7 @@ class MilestonePatchSerializer(serializers.Serializer):
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.validated_data)
-        data.pop("version")
+        data.pop("version", None)
         data.pop("note", None)
         if "due_quarter" in data:
             data["due_date"] = parse_quarter(data.pop("due_quarter")).last_day
@@ -122,14 +143,32 @@ class BulkUpdateSerializer(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     versions = serializers.DictField(
-        child=serializers.IntegerField(),
-        required=False,
-        help_text="Optional: milestone id → the version you loaded.",
+        child=serializers.IntegerField(min_value=1),
+        help_text="Milestone id → the version you loaded, for every id: one changed "
+        "since is refused, never overwritten.",
     )
+
+    def validate_versions(self, value: dict[str, int]) -> dict[int, int]:
+        bad = [key for key in value if as_id(key) is None]
+        if bad:
+            raise serializers.ValidationError(
+                [f"“{key}” is not a milestone id." for key in bad[:10]]
+            )
+        return {int(key): version for key, version in value.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "status" not in attrs and "progress" not in attrs:
             raise serializers.ValidationError("Give a status, a progress, or both.")
+        missing = [str(pk) for pk in dict.fromkeys(attrs["ids"]) if pk not in attrs["versions"]]
+        if missing:
+            raise serializers.ValidationError(
+                {
+                    "versions": [
+                        "Give the version you loaded for every milestone; missing for "
+                        f"{', '.join(missing[:20])}."
+                    ]
+                }
+            )
         return attrs
 
 

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from governance.concurrency import Change, StaleWrite, changes_since, claim, record, snapshot
+from governance.concurrency import user_name as _user_name
 from governance.models import Body, IntegratedCareSystem, RoleAssignment
 from ics_portal.history.door import Door, current_door, history_context
 from ics_portal.history.records import record_changes, record_now, without_history
@@ -38,34 +40,51 @@ from .quarters import quarter_label
 T = TypeVar("T")
 
 
-class StaleMilestone(Exception):
+class StaleMilestone(StaleWrite):
     """The milestone changed after the caller loaded it; nothing was saved.
 
-    ``changes`` are the logged changes the caller had not seen (newest first), so
-    every page can tell them what changed and by whom, and keep what they typed.
+    The shared ``StaleWrite``, told from the milestone's own update log: each change
+    the caller had not seen, with its note, so every page can say what changed and by
+    whom, and keep what they typed.
     """
 
     def __init__(self, milestone: Milestone, based_on: int) -> None:
-        self.milestone = milestone
-        self.based_on = based_on
-        self.changes = list(
+        rows = (
             milestone.updates.filter(version__gt=based_on)
             .select_related("changed_by")
             .order_by("-changed_at", "-id")
         )
-        people = dict.fromkeys(_user_name(u.changed_by) for u in self.changes if u.changed_by)
-        self.who = ", ".join(people)
-        self.what = "; ".join(
-            f"{u.get_field_display().lower()} {u.old_value} → {u.new_value}"
-            for u in reversed(self.changes)
-            if u.field != UpdateField.CREATED
-        )
-        super().__init__(
-            f"“{milestone.title}” was changed{f' by {self.who}' if self.who else ''} since you "
-            f"loaded it{f' ({self.what})' if self.what else ''}. Nothing was saved over that "
-            "change."
-        )
+        changes = [
+            Change(
+                field=u.field,
+                label=u.get_field_display(),
+                old=u.old_value,
+                new=u.new_value,
+                by=_user_name(u.changed_by),
+                at=u.changed_at,
+                note=u.note,
+                version=u.version,
+            )
+            for u in rows
+        ]
+        # What the log does not cover (title, dates, links…) comes from the shared
+        # record of every write, so the page can say what changed whatever it was.
+        others = [c for c in changes_since(milestone, based_on) if c.field not in LOGGED_FIELDS]
+        changes.extend(others)
+        changes.sort(key=lambda c: (c.version or 0, c.at or milestone.updated_at), reverse=True)
+        super().__init__(milestone, based_on, changes)
 
+    @property
+    def milestone(self) -> Milestone:
+        return self.obj
+
+    @property
+    def title(self) -> str:
+        return self.obj.title
+
+
+# Fields whose changes the update log records (the shared record covers the rest).
+LOGGED_FIELDS = frozenset({"status", "progress", "due_date", "lead_user", "lead_name"})
 
 # Fields a caller may change through milestone_update.
 UPDATE_FIELDS = frozenset(
@@ -83,12 +102,6 @@ EDIT_FIELDS = UPDATE_FIELDS | {
     "function",
     "map_entry",
 }
-
-
-def _user_name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def _show(field: str, value: Any) -> str:
@@ -303,20 +316,13 @@ def milestone_create(
 
 
 def _claim(milestone: Milestone, version: int | None) -> Milestone:
-    """Take the row for this write, refusing it if someone changed it since ``version``.
-
-    The conditional UPDATE both checks and bumps the version in one statement, so two
-    writers based on the same version cannot both succeed on any database.
-    """
-    if version is None:
-        Milestone.objects.filter(pk=milestone.pk).update(version=F("version") + 1)
-    elif not Milestone.objects.filter(pk=milestone.pk, version=version).update(
-        version=F("version") + 1
-    ):
-        current = Milestone.objects.get(pk=milestone.pk)
-        raise StaleMilestone(current, version)
-    return Milestone.objects.select_related("owner_body", "programme", "lead_user").get(
-        pk=milestone.pk
+    """Take the row for this write, refusing it if someone changed it since ``version``
+    (the shared conditional UPDATE: of two writers on one version, one succeeds)."""
+    return claim(
+        milestone,
+        version,
+        queryset=Milestone.objects.select_related("owner_body", "programme", "lead_user"),
+        stale=StaleMilestone,
     )
 
 
@@ -350,6 +356,7 @@ def _apply(
     unknown = set(changes) - EDIT_FIELDS
     if unknown:
         raise ValidationError(f"These cannot be changed here: {', '.join(sorted(unknown))}.")
+    image = snapshot(milestone)
     before = {
         UpdateField.STATUS: milestone.status,
         UpdateField.PROGRESS: milestone.progress,
@@ -406,6 +413,7 @@ def _apply(
             _log(milestone, field, old, after[field], by=by, note=note, source=source)
     if after[UpdateField.LEAD] != before[UpdateField.LEAD] or "lead_user" in changes:
         _sync_lead_grant(milestone)
+    record(milestone, image, by=by)
     if milestone.parent_id != old_parent_id and old_parent_id:
         stub = Milestone(pk=milestone.pk, title=milestone.title, parent_id=old_parent_id)
         _roll_up(stub, by=by, note="")
@@ -464,6 +472,10 @@ def _messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
+def _versions_of(pks: set[int]) -> dict[int, int]:
+    return dict(Milestone.objects.filter(pk__in=pks).values_list("pk", "version"))
+
+
 @_recorded
 @transaction.atomic
 def milestone_bulk_update(
@@ -472,11 +484,14 @@ def milestone_bulk_update(
     by: Any,
     status: str | None = None,
     progress: int | None = None,
+    versions: dict[int, int],
     note: str = "",
-    versions: dict[int, int] | None = None,
     source: str = UpdateSource.BULK,
 ) -> list[Milestone]:
     """Set status and/or progress on many milestones with one note: all or none.
+
+    ``versions`` gives, for each milestone, the version the caller loaded: one changed
+    since is refused like any stale write, never overwritten.
 
     Raises one ``ValidationError`` naming every milestone that could not change and
     why; then none of them changed.
@@ -488,6 +503,18 @@ def milestone_bulk_update(
         raise ValidationError("Choose a status or a progress to set.")
     if status is not None and status not in Status.values:
         raise ValidationError(f"“{status}” is not a status.")
+    unversioned = [m for m in milestones if versions.get(m.pk) is None]
+    if unversioned:
+        raise ValidationError(
+            [
+                f"None of the {len(milestones)} milestones were changed.",
+                *(
+                    f"“{m.title}”: give the version you loaded, so a change made since "
+                    "is not overwritten."
+                    for m in unversioned
+                ),
+            ]
+        )
     changes: dict[str, Any] = {}
     if status is not None:
         changes["status"] = status
@@ -524,12 +551,19 @@ def milestone_bulk_update(
 
     failures: list[str] = []
     done: list[Milestone] = []
+    # A child's roll-up bumps its chosen parent's version within this same update:
+    # that is not someone else's change, so the parent's expected version follows it.
+    ours: dict[int, int] = dict.fromkeys(chosen, 0)
     for milestone in ordered:
-        version = (versions or {}).get(milestone.pk)
+        version = versions[milestone.pk] + ours[milestone.pk]
         try:
             with transaction.atomic():
+                seen = _versions_of(chosen)
                 current = _claim(milestone, version)
                 done.append(_apply(current, dict(changes), by=by, note=note, source=source))
+                for pk, now in _versions_of(chosen).items():
+                    if pk != milestone.pk:
+                        ours[pk] += now - seen[pk]
         except StaleMilestone as stale:
             seen = ": ".join(part for part in (stale.who, stale.what) if part)
             failures.append(

@@ -29,6 +29,8 @@ UNTRACKED = {
     # A job row is the record of one import run (who, when, attempts, outcome); the
     # records it writes carry their own history through the import door.
     "governance.job",
+    # The change log the 409 answers are read from: written once, never changed.
+    "governance.recordchange",
     "governance.systemuserobjectpermission",  # derived from role assignments
     "governance.systemgroupobjectpermission",
     "governance.bodyuserobjectpermission",

@@ -6,13 +6,14 @@ from django.db import models
 from django.utils import timezone
 
 from governance.models import Body
+from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
 
 from .choices import AssessmentKind, AssessmentStatus, ConditionCategory
 from .entries import MapEntry
 
 
-class Condition(models.Model):
+class Condition(Versioned):
     """What the ICB attaches to a delegation, owned by a body that must evidence it."""
 
     map_entry = models.ForeignKey(MapEntry, on_delete=models.PROTECT, related_name="conditions")

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from governance.models import Body, BodyKind, GovernanceForm
+from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
 
 from .choices import LEVEL_BODY_KINDS, DecisionRight, EntryStatus, Level
@@ -14,7 +15,7 @@ from .functions import Function
 IN_FORCE = models.Q(status=EntryStatus.IN_FORCE)
 
 
-class MapEntry(models.Model):
+class MapEntry(Versioned):
     """A row of the functions and decision map: a reservation or a delegation.
 
     Entries are never deleted. A change in force is made by superseding: the old row

@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from governance.models import IntegratedCareSystem
+from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
 
 function_code_validator = RegexValidator(
@@ -10,7 +11,7 @@ function_code_validator = RegexValidator(
 )
 
 
-class Function(models.Model):
+class Function(Versioned):
     """One entry of a system's function catalogue: something a decision can be about."""
 
     system = models.ForeignKey(

@@ -71,7 +71,9 @@ def test_lead_patches_entry_others_403(api_as):
     assert api_as("tht.office").patch(url, {"notes": "mine"}, format="json").status_code == 403
     entry.refresh_from_db()
     assert entry.notes != "mine"
-    response = api_as("icb.governance").patch(url, {"notes": "Reviewed"}, format="json")
+    response = api_as("icb.governance").patch(
+        url, {"notes": "Reviewed", "version": entry.version}, format="json"
+    )
     assert response.status_code == 200, response.content
     entry.refresh_from_db()
     assert entry.notes == "Reviewed"
@@ -110,7 +112,7 @@ def test_supersede_and_revoke_actions(api_as):
         == 403
     )
     response = api_as("icb.governance").post(
-        url, {"delegated_budget": "60000000.00"}, format="json"
+        url, {"delegated_budget": "60000000.00", "version": entry.version}, format="json"
     )
     assert response.status_code == 201, response.content
     entry.refresh_from_db()
@@ -118,7 +120,7 @@ def test_supersede_and_revoke_actions(api_as):
         entry.status == EntryStatus.SUPERSEDED and entry.superseded_by_id == response.json()["id"]
     )
     revoke = api_as("icb.governance").post(
-        f"/api/v1/map-entries/{entry.pk}/revoke/", {}, format="json"
+        f"/api/v1/map-entries/{entry.pk}/revoke/", {"version": entry.version}, format="json"
     )
     assert revoke.status_code == 400
 
@@ -190,7 +192,9 @@ def test_function_create_and_patch_per_persona(api_as):
     url = f"/api/v1/functions/{created.json()['id']}/"
     assert api_as("tht.board").patch(url, {"name": "Mine"}, format="json").status_code == 403
     assert api_as("viewer").patch(url, {"name": "Mine"}, format="json").status_code == 404
-    patched = api_as("icb.governance").patch(url, {"name": "Strategic estates"}, format="json")
+    patched = api_as("icb.governance").patch(
+        url, {"name": "Strategic estates", "version": 1}, format="json"
+    )
     assert patched.status_code == 200 and patched.json()["name"] == "Strategic estates"
     duplicate = api_as("icb.governance").post("/api/v1/functions/", data, format="json")
     assert duplicate.status_code == 400
@@ -213,9 +217,12 @@ def test_condition_create_and_patch(api_as):
     assert created.status_code == 201, created.content
     assert created.json()["owner_body"] == "tht"
     url = f"/api/v1/conditions/{created.json()['id']}/"
-    wrong_system = {"owner_body_id": h.body_of_kind("place_partnership", system="sel").pk}
+    wrong_system = {
+        "owner_body_id": h.body_of_kind("place_partnership", system="sel").pk,
+        "version": created.json()["version"],
+    }
     response = api_as("icb.governance").patch(url, wrong_system, format="json")
-    assert response.status_code == 400 and "owner_body" in response.json()["error"]["fields"]
+    assert response.status_code == 400 and "owner_body_id" in response.json()["error"]["fields"]
 
 
 def test_lists_are_exactly_what_the_caller_may_see(api_as):

@@ -45,8 +45,11 @@ def test_a_map_entry_changed_through_page_api_and_import_names_each_door(
     assert response.status_code == 302, response.content.decode()[:2000]
 
     # The API.
+    entry.refresh_from_db()
     response = api_as("icb.governance").patch(
-        f"/api/v1/map-entries/{entry.pk}/", {"notes": "Corrected through the API"}, format="json"
+        f"/api/v1/map-entries/{entry.pk}/",
+        {"notes": "Corrected through the API", "version": entry.version},
+        format="json",
     )
     assert response.status_code == 200, response.content
 
@@ -129,7 +132,9 @@ def test_superseding_records_each_condition_moved_to_the_new_entry(persona):
 def test_entry_history_page_reads_labels_not_codes(client_as, api_as):
     entry = h.in_force("F-04", "tht")
     response = api_as("icb.governance").patch(
-        f"/api/v1/map-entries/{entry.pk}/", {"decision_right": "recommends"}, format="json"
+        f"/api/v1/map-entries/{entry.pk}/",
+        {"decision_right": "recommends", "version": entry.version},
+        format="json",
     )
     assert response.status_code == 200
     page = client_as("icb.governance").get(f"/map-entries/{entry.pk}/history/")
@@ -159,7 +164,9 @@ def test_entry_history_api_is_scoped_like_the_entry(api_as):
     assert api_as("viewer").get(url).status_code == 404
     assert api_as("sel.governance").get(url).status_code == 404
     api_as("icb.governance").patch(
-        f"/api/v1/map-entries/{entry.pk}/", {"notes": "Seen in the API"}, format="json"
+        f"/api/v1/map-entries/{entry.pk}/",
+        {"notes": "Seen in the API", "version": entry.version},
+        format="json",
     )
     body = api_as("tht.office").get(url).json()
     newest = body["results"][0]

@@ -195,6 +195,7 @@ def test_supersede_page_keeps_the_old_entry(client_as):
             "decision_right": "decides",
             "delegated_budget": "0",
             "effective_from": "2026-04-01",
+            "version": entry.version,
         },
     )
     assert response.status_code == 302
@@ -323,6 +324,7 @@ def test_condition_edit_and_refusal_keeps_the_condition(client_as):
         "category": condition.category,
         "requirement": "Changed requirement",
         "owner_body": h.body_of_kind("place_partnership", system="sel").pk,
+        "version": condition.version,
     }
     response = client_as("icb.governance").post(url, data)
     assert response.status_code == 400  # a SEL body is not a choice for a NEL condition
@@ -350,11 +352,14 @@ def test_revoke_page_needs_a_reason_and_keeps_the_entry(client_as):
     entry = h.in_force("KF-10", "tht")
     url = reverse("delegation:entry_revoke", args=[entry.pk])
     assert client_as("tht.office").post(url, {"note": "x"}).status_code == 403
-    refused = client_as("icb.governance").post(url, {"note": ""})
+    refused = client_as("icb.governance").post(url, {"note": "", "version": entry.version})
     assert refused.status_code == 400 and "nhsuk-error-summary" in refused.content.decode()
     entry.refresh_from_db()
     assert entry.status == EntryStatus.IN_FORCE
-    assert client_as("icb.governance").post(url, {"note": "Back to the ICB"}).status_code == 302
+    revoked = client_as("icb.governance").post(
+        url, {"note": "Back to the ICB", "version": entry.version}
+    )
+    assert revoked.status_code == 302
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REVOKED and "Back to the ICB" in entry.notes
 

@@ -1,4 +1,5 @@
 from .bodies import Body, BodyKind, ChairType, GovernanceForm
+from .changes import RecordChange
 from .jobs import Job, JobState
 from .memberships import Membership, MembershipRole
 from .object_permissions import (
@@ -25,6 +26,7 @@ __all__ = [
     "MembershipRole",
     "Organisation",
     "OrganisationKind",
+    "RecordChange",
     "Role",
     "RoleAssignment",
     "SystemGroupObjectPermission",

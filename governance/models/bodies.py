@@ -3,6 +3,7 @@ from django.db import models
 
 from ics_portal.history.records import tracked
 
+from .changes import Versioned
 from .systems import IntegratedCareSystem
 
 
@@ -57,7 +58,7 @@ ALLOWED_PARENT_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-class Body(models.Model):
+class Body(Versioned):
     """A governance body inside one system: a board, partnership, collaborative or subgroup."""
 
     system = models.ForeignKey(

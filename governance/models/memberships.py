@@ -4,6 +4,7 @@ from django.db import models
 from ics_portal.history.records import tracked
 
 from .bodies import Body
+from .changes import Versioned
 from .organisations import Organisation
 
 
@@ -14,7 +15,7 @@ class MembershipRole(models.TextChoices):
     OBSERVER = "observer", "Observer"
 
 
-class Membership(models.Model):
+class Membership(Versioned):
     """An organisation's seat on a body, for a period."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")

@@ -3,6 +3,7 @@ from django.db import models
 
 from ics_portal.history.records import tracked
 
+from .changes import Versioned
 from .systems import IntegratedCareSystem
 
 
@@ -23,7 +24,7 @@ ods_code_validator = RegexValidator(
 )
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     """A partner organisation as it takes part in one system's governance."""
 
     system = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.db import models
 from ics_portal.history.records import tracked
 
 from .bodies import Body
+from .changes import Versioned
 from .systems import IntegratedCareSystem
 
 
@@ -19,7 +20,7 @@ class Role(models.TextChoices):
 BODY_ROLES = frozenset({Role.PROGRAMME_OFFICE, Role.BOARD_MEMBER})
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(Versioned):
     """A user's role in a system or one of its bodies.
 
     Rows are never deleted: revoking stamps ``revoked_at`` so the record of who could

@@ -2,8 +2,10 @@ from django.db import models
 
 from ics_portal.history.records import tracked
 
+from .changes import Versioned
 
-class IntegratedCareSystem(models.Model):
+
+class IntegratedCareSystem(Versioned):
     """An ICS: the unit of isolation. Nobody sees anything of a system they hold no role in."""
 
     name = models.CharField(max_length=200, unique=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from governance.concurrency_admin import VersionedAdminForm
 from governance.models import Membership
 
 
@@ -20,5 +21,8 @@ def _membership() -> Membership:
 
 
 EDIT_FORMS: list = []
-NOT_EDIT_FORMS: dict = {}
+NOT_EDIT_FORMS: dict = {
+    VersionedAdminForm: "the base of every admin change form; each is round-tripped through "
+    "its model's admin (ADMIN_OBJECTS)",
+}
 ADMIN_OBJECTS = {Membership: _membership}

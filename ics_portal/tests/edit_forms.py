@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from rest_framework.authtoken.models import TokenProxy
 
+from ics_portal.history.pages import ChangesFilter
+
 
 def _group() -> Group:
     group = Group.objects.create(name="Round-trip operators")
@@ -26,4 +28,7 @@ def _user():
 ADMIN_OBJECTS = {Group: _group, get_user_model(): _user}
 ADMIN_EXEMPT = {
     TokenProxy: "an API token is created or deleted, never edited: its form has only the user",
+}
+NOT_EDIT_FORMS = {
+    ChangesFilter: "filters the system's changes page (GET)",
 }

@@ -8,6 +8,12 @@ from milestones.quarters import quarter_label
 URL = "/api/v1/milestones/"
 
 
+def _versions(pks):
+    return {
+        str(pk): v for pk, v in Milestone.objects.filter(pk__in=pks).values_list("pk", "version")
+    }
+
+
 def ids(response):
     assert response.status_code == 200, response.content
     return {row["id"] for row in response.json()["results"]}
@@ -99,7 +105,12 @@ def test_bulk_update_all_or_nothing(api_as, tht, led_by_board):
     before = MilestoneUpdate.objects.count()
     refused = api_as("tht.office").post(
         f"{URL}bulk-update/",
-        {"ids": [*open_ones, ics.pk], "status": "complete", "note": "x"},
+        {
+            "ids": [*open_ones, ics.pk],
+            "status": "complete",
+            "note": "x",
+            "versions": _versions([*open_ones, ics.pk]),
+        },
         format="json",
     )
     assert refused.status_code == 400
@@ -108,7 +119,12 @@ def test_bulk_update_all_or_nothing(api_as, tht, led_by_board):
     assert MilestoneUpdate.objects.count() == before
     done = api_as("tht.office").post(
         f"{URL}bulk-update/",
-        {"ids": open_ones, "status": "complete", "note": "Signed off"},
+        {
+            "ids": open_ones,
+            "status": "complete",
+            "note": "Signed off",
+            "versions": _versions(open_ones),
+        },
         format="json",
     )
     assert done.status_code == 200, done.content
@@ -117,7 +133,9 @@ def test_bulk_update_all_or_nothing(api_as, tht, led_by_board):
 
 def test_bulk_update_hides_other_systems(api_as, tht_milestone):
     response = api_as("sel.governance").post(
-        f"{URL}bulk-update/", {"ids": [tht_milestone.pk], "progress": 10}, format="json"
+        f"{URL}bulk-update/",
+        {"ids": [tht_milestone.pk], "progress": 10, "versions": _versions([tht_milestone.pk])},
+        format="json",
     )
     assert response.status_code == 400
     assert (
@@ -161,8 +179,18 @@ def test_patch_lead_to_another_systems_user_is_refused(api_as, persona, tht_mile
         {"version": tht_milestone.version, "lead_user": persona("sel.governance").pk},
         format="json",
     )
+    # Another system's user is "not found", exactly like a user who does not exist.
     assert response.status_code == 400
-    assert "holds no role" in response.json()["error"]["fields"]["lead_user"][0]
+    missing = api_as("tht.office").patch(
+        f"{URL}{tht_milestone.pk}/",
+        {"version": tht_milestone.version, "lead_user": 987654},
+        format="json",
+    )
+    hidden = response.json()["error"]["fields"]["lead_user"][0]
+    assert hidden == missing.json()["error"]["fields"]["lead_user"][0].replace(
+        "987654", str(persona("sel.governance").pk)
+    )
+    assert "sel" not in hidden.lower()
 
 
 def test_programmes_filter_by_system_and_body(api_as):

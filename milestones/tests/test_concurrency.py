@@ -162,3 +162,17 @@ def test_bulk_refusal_keeps_the_ticks_and_the_note(client_as, tht_milestone, loa
 @pytest.fixture
 def tht_url(tht_programme):
     return reverse("milestones:programme", args=[tht_programme.pk])
+
+
+def test_stale_error_names_changes_the_update_log_does_not_cover(make, persona):
+    milestone = make("Renamed under you")
+    loaded = milestone.version
+    lead = persona("icb.governance")
+    services.milestone_update(milestone=milestone, by=lead, version=loaded, title="Renamed")
+    with pytest.raises(services.StaleMilestone) as caught:
+        services.milestone_update(
+            milestone=milestone, by=persona("tht.office"), version=loaded, progress=5
+        )
+    stale = caught.value
+    assert stale.who == (lead.get_full_name() or lead.username)
+    assert "title Renamed under you → Renamed" in str(stale)

@@ -44,7 +44,11 @@ def test_bulk_update_leaves_a_record_per_milestone_naming_the_door(persona, make
     office = persona("tht.office")
     first, second = make("Bulk one"), make("Bulk two")
     services.milestone_bulk_update(
-        milestones=[first, second], by=office, status="underway", note="Together"
+        milestones=[first, second],
+        by=office,
+        status="underway",
+        note="Together",
+        versions={m.pk: m.version for m in (first, second)},
     )
     for milestone in (first, second):
         record = _newest(milestone)

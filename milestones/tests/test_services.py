@@ -182,7 +182,11 @@ def test_bulk_update_all_or_nothing(make, persona):
     before = MilestoneUpdate.objects.count()
     with pytest.raises(ValidationError) as caught:
         services.milestone_bulk_update(
-            milestones=[ok_one, ok_two, blocked], by=office, status="complete", note="done"
+            milestones=[ok_one, ok_two, blocked],
+            by=office,
+            status="complete",
+            note="done",
+            versions=_loaded(ok_one, ok_two, blocked),
         )
     messages = caught.value.messages
     assert messages[0] == "None of the 3 milestones were changed."
@@ -202,7 +206,11 @@ def test_bulk_update_succeeds_in_dependency_order(make, persona):
     child = make("Bulk child", parent=parent)
     parent.refresh_from_db()
     changed = services.milestone_bulk_update(
-        milestones=[then, parent, first, child], by=office, status="complete", note="Board agreed"
+        milestones=[then, parent, first, child],
+        by=office,
+        status="complete",
+        note="Board agreed",
+        versions=_loaded(then, parent, first, child),
     )
     assert {m.status for m in changed} == {"complete"}
     log = then.updates.get(field="status")
@@ -220,7 +228,29 @@ def test_bulk_update_reports_stale_rows(make, persona):
 
 def test_bulk_update_needs_something_to_change(make, persona):
     with pytest.raises(ValidationError, match="status or a progress"):
-        services.milestone_bulk_update(milestones=[make("x")], by=persona("tht.office"))
+        x = make("x")
+        services.milestone_bulk_update(
+            milestones=[x], by=persona("tht.office"), versions=_loaded(x)
+        )
+
+
+def test_bulk_update_without_a_version_changes_nothing(make, persona):
+    a, b = make("Bulk versioned"), make("Bulk unversioned")
+    with pytest.raises(ValidationError) as caught:
+        services.milestone_bulk_update(
+            milestones=[a, b], by=persona("tht.office"), progress=60, versions={a.pk: a.version}
+        )
+    assert caught.value.messages[0] == "None of the 2 milestones were changed."
+    assert "“Bulk unversioned”: give the version you loaded" in caught.value.messages[1]
+    a.refresh_from_db()
+    assert a.progress != 60
+
+
+def _loaded(*milestones):
+    """The versions a page showed for these milestones."""
+    for m in milestones:
+        m.refresh_from_db()
+    return {m.pk: m.version for m in milestones}
 
 
 def test_set_lead_moves_the_object_grant(make, persona):

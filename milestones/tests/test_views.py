@@ -92,7 +92,14 @@ def test_bulk_update_page_all_or_nothing(client_as, tht, tht_url):
     before = MilestoneUpdate.objects.count()
     response = client.post(
         reverse("milestones:bulk_update"),
-        {"ids": [free.pk, blocked.pk], "status": "complete", "note": "x", "next": tht_url},
+        {
+            "ids": [free.pk, blocked.pk],
+            f"version-{free.pk}": free.version,
+            f"version-{blocked.pk}": blocked.version,
+            "status": "complete",
+            "note": "x",
+            "next": tht_url,
+        },
         follow=True,
     )
     assert "None of the 2 milestones were changed." in response.text
@@ -100,7 +107,13 @@ def test_bulk_update_page_all_or_nothing(client_as, tht, tht_url):
     assert MilestoneUpdate.objects.count() == before
     done = client.post(
         reverse("milestones:bulk_update"),
-        {"ids": [free.pk], "status": "complete", "note": "Signed off", "next": tht_url},
+        {
+            "ids": [free.pk],
+            f"version-{free.pk}": free.version,
+            "status": "complete",
+            "note": "Signed off",
+            "next": tht_url,
+        },
         follow=True,
     )
     assert "Updated 1 milestones." in done.text
@@ -275,6 +288,7 @@ def test_form_leaves_alone_a_link_the_editor_cannot_see(tht_milestone, tht_progr
             "status": "underway",
             "progress": 10,
             "weight": 1,
+            "version": tht_milestone.version,
         },
         programme=tht_programme,
         instance=tht_milestone,
@@ -287,3 +301,33 @@ def test_form_leaves_alone_a_link_the_editor_cannot_see(tht_milestone, tht_progr
     assert "function" not in form.fields  # neither its name shown nor cleared on save
     assert form.is_valid(), form.errors
     assert "function" not in form.values()
+
+
+def test_bulk_update_page_without_versions_changes_nothing(client_as, tht_milestone, tht_url):
+    """A form that lost its hidden versions must not overwrite: it is refused whole."""
+    page = client_as("tht.office").post(
+        reverse("milestones:bulk_update"),
+        {"ids": [tht_milestone.pk], "progress": 77, "next": tht_url},
+        follow=True,
+    )
+    assert "give the version you loaded" in page.text
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.progress != 77
+
+
+def test_edit_form_without_a_version_is_refused(tht_milestone, tht_programme):
+    from milestones.forms import MilestoneForm
+
+    form = MilestoneForm(
+        {
+            "title": "No version",
+            "owner_body": tht_milestone.owner_body_id,
+            "due_date": "2022-03-31",
+        },
+        programme=tht_programme,
+        instance=tht_milestone,
+        bodies=Body.objects.filter(pk=tht_milestone.owner_body_id),
+        leads=get_user_model().objects.none(),
+        milestones=Milestone.objects.none(),
+    )
+    assert not form.is_valid() and "version" in form.errors
