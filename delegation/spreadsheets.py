@@ -8,7 +8,6 @@ The conditions column is a summary on export and is not read on import.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -23,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
+from ics_portal import tables
 
 from . import services
 from .models import (
@@ -59,7 +59,6 @@ MAX_ROWS = 20_000
 # An .xlsx is a zip: a small upload can unpack to gigabytes. Refuse before unpacking.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 # Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Report progress after this many rows.
 PROGRESS_EVERY = 200
 BODY_LEVELS = (Level.PLACE, Level.COLLABORATIVE, Level.JOINT_COMMITTEE, Level.LEAD_PROVIDER)
@@ -126,52 +125,18 @@ def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     return out
 
 
-def _csv_safe(value: Any) -> Any:
-    """A text cell that a spreadsheet program would run as a formula, made inert.
-
-    The apostrophe is what Excel itself uses to mark "this is text"; ``_text`` removes
-    it again on import, so an exported file re-imports unchanged.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in export_rows(rows):
-        writer.writerow([_csv_safe(v) for v in line])
-    return buffer.getvalue().encode("utf-8-sig")
+    return tables.write_csv(export_rows(rows))
 
 
 def to_xlsx(rows: list[dict[str, Any]], *, title: str = "Decision map") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for line in export_rows(rows):
-        sheet.append(line)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            # openpyxl stores any text starting with "=" as a formula; names and notes
-            # typed by users are text, whatever they start with.
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"
-        for index in (10, 11):
-            row[index].number_format = "£#,##0.00"
-        for index in (13, 14):
-            row[index].number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    money, day = "£#,##0.00", "yyyy-mm-dd"
+    return tables.write_xlsx(
+        export_rows(rows),
+        sheet_title=title,
+        freeze="B2",
+        number_formats={10: money, 11: money, 13: day, 14: day},
+    )
 
 
 # --- import: reading ----------------------------------------------------------------
@@ -291,17 +256,10 @@ def _sheet_lines(workbook: Any) -> Iterator[list[Any]]:
 
 
 def _read_csv(upload: BinaryIO) -> tuple[Iterator[list[Any]], int]:
-    raw = upload.read()
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused("The CSV file is not UTF-8 text; save it as CSV UTF-8.") from None
-    if "\x00" in text:
-        raise FileRefused("The file is not a CSV text file.")
-    try:
-        lines = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise FileRefused(f"The CSV file cannot be read: {error}.") from None
+        lines = tables.read_csv(upload.read())
+    except tables.UnreadableCsv as error:
+        raise FileRefused(str(error)) from None
     return iter(lines), len(lines)
 
 
@@ -345,11 +303,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
     # Undo the apostrophe the CSV export puts before formula-like text.
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        text = text[1:]
-    return text
+    return tables.from_cell(str(value).strip())
 
 
 def _choice(choices: Any, value: str) -> str | None:

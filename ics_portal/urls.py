@@ -22,3 +22,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "ics_portal.errors.bad_request"
+handler403 = "ics_portal.errors.permission_denied"
+handler404 = "ics_portal.errors.page_not_found"
+handler500 = "ics_portal.errors.server_error"

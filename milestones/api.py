@@ -128,7 +128,7 @@ class MilestoneViewSet(
                 status=data.get("status"),
                 progress=data.get("progress"),
                 note=data["note"],
-                versions={int(k): v for k, v in data.get("versions", {}).items()},
+                versions=data.get("versions", {}),
                 source=UpdateSource.API,
             )
         except DjangoValidationError as error:

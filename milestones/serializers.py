@@ -6,8 +6,16 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ics_portal.api import IdField, IdKeyedDictField
+
 from .models import Milestone, MilestoneUpdate, Programme, Status
 from .quarters import QuarterError, parse_quarter
+
+# A version is a PositiveIntegerField: larger numbers cannot match, and must not reach
+# the database as a comparison it cannot store.
+MAX_VERSION = 2**31 - 1
+# One bulk update is one screenful of ticks, not the whole database.
+MAX_BULK = 1000
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -71,7 +79,9 @@ class MilestonePatchSerializer(serializers.Serializer):
     """A change to one milestone, based on the version the caller loaded."""
 
     version = serializers.IntegerField(
-        min_value=1, help_text="The version you loaded; a stale one answers 409."
+        min_value=1,
+        max_value=MAX_VERSION,
+        help_text="The version you loaded; a stale one answers 409.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     status = serializers.ChoiceField(choices=Status.choices, required=False)
@@ -84,7 +94,7 @@ class MilestonePatchSerializer(serializers.Serializer):
     )
     title = serializers.CharField(required=False, max_length=300)
     description = serializers.CharField(required=False, allow_blank=True)
-    weight = serializers.IntegerField(required=False, min_value=1)
+    weight = serializers.IntegerField(required=False, min_value=1, max_value=32767)
     lead_user = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -117,12 +127,12 @@ class MilestonePatchSerializer(serializers.Serializer):
 
 
 class BulkUpdateSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    ids = serializers.ListField(child=IdField(), min_length=1, max_length=MAX_BULK)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    versions = serializers.DictField(
-        child=serializers.IntegerField(),
+    versions = IdKeyedDictField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_VERSION),
         required=False,
         help_text="Optional: milestone id → the version you loaded.",
     )

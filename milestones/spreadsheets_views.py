@@ -66,6 +66,7 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
                     request,
                     "milestones/import.html",
                     {"programme": programme, "form": form, "result": None},
+                    status=400,
                 )
             upload = form.cleaned_data["file"]
             if upload.size > MAX_BYTES:
@@ -99,8 +100,11 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
                     }
         if file_error:
             form.add_error("file", file_error)
+    # A refused file or rows with errors are the uploader's to fix: 400, like the map import.
+    refused = bool(form.errors) or bool(result and result.errors)
     return render(
         request,
         "milestones/import.html",
         {"programme": programme, "form": form, "result": result},
+        status=400 if refused else 200,
     )

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from governance.models import Body
+from ics_portal.validators import validate_sane_date
 
 from .choices import AssessmentStatus, ConditionCategory
 from .entries import MapEntry
@@ -19,7 +20,7 @@ class Condition(models.Model):
     requirement = models.TextField()
     evidence_expected = models.TextField(blank=True)
     owner_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="conditions_owned")
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

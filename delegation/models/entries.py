@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from governance.models import Body, BodyKind, GovernanceForm
+from ics_portal.validators import validate_sane_date
 
 from .choices import LEVEL_BODY_KINDS, DecisionRight, EntryStatus, Level
 from .functions import Function
@@ -49,8 +50,8 @@ class MapEntry(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal("0"), "A financial limit cannot be negative.")],
     )
-    effective_from = models.DateField()
-    review_by = models.DateField(null=True, blank=True)
+    effective_from = models.DateField(validators=[validate_sane_date])
+    review_by = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(
         max_length=16, choices=EntryStatus.choices, default=EntryStatus.PROPOSED
     )

@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from governance.models import IntegratedCareSystem
+from ics_portal.validators import validate_no_bidi_controls
 
 function_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{0,5}-[0-9]{1,3}[A-Z]?$",
@@ -16,7 +17,7 @@ class Function(models.Model):
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="functions"
     )
     code = models.CharField(max_length=12, validators=[function_code_validator])
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_no_bidi_controls])
     group = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True)
     statutory_basis = models.CharField(

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.validators import validate_sane_date
 
 
 class MapVersion(models.Model):
@@ -17,7 +18,7 @@ class MapVersion(models.Model):
     )
     label = models.CharField(max_length=20, help_text='e.g. "v1.0".')
     approved_by = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
-    meeting_date = models.DateField()
+    meeting_date = models.DateField(validators=[validate_sane_date])
     minute_reference = models.CharField(max_length=60, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

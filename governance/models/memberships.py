@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ics_portal.validators import validate_sane_date
+
 from .bodies import Body
 from .organisations import Organisation
 
@@ -20,8 +22,8 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default="member")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(validators=[validate_sane_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
 
     class Meta:
         ordering = ["body", "organisation__name"]
