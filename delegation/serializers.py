@@ -55,7 +55,7 @@ class FunctionUpdateSerializer(FunctionSerializer):
 class MapEntrySerializer(serializers.ModelSerializer):
     function_code = serializers.CharField(source="function.code", read_only=True)
     receiving_body_name = serializers.CharField(
-        source="receiving_body.name", read_only=True, default=None
+        source="receiving_body.name", read_only=True, default=None, allow_null=True
     )
     status = serializers.ChoiceField(choices=EntryStatus.choices, default=EntryStatus.PROPOSED)
 

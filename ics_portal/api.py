@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -34,6 +35,26 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request: Any) -> int:
+        # DRF quietly ignores ?page_size=false or 1.9; a client that typed it wants to
+        # know. Over the maximum is capped, as documented.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        size = as_id(raw)
+        if size is None or size < 1:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: ["Give a whole number of at least 1."]}
+            )
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
+
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
@@ -53,10 +74,15 @@ class FilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
-        if not filterset.is_valid():
-            raise exceptions.ValidationError(
-                {name: list(errors) for name, errors in filterset.form.errors.items()}
-            )
+        errors = {name: list(errors) for name, errors in filterset.form.errors.items()}
+        # A page's filter form sends every field, empty or not; an API client that
+        # sends ?parent= for a number filter has made a mistake worth saying.
+        for name, item in filterset.filters.items():
+            typed = not isinstance(item.field, forms.CharField)
+            if typed and request.query_params.get(name, None) == "":
+                errors.setdefault(name, []).append("Give a value, or leave the parameter out.")
+        if errors:
+            raise exceptions.ValidationError(errors)
         return filterset.qs
 
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from . import accounts
 from .admin_site import restrict_admin_to_policy
 
 restrict_admin_to_policy(admin.site)
@@ -17,10 +18,12 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/lockouts/", accounts.lockouts, name="lockouts"),
+    path("accounts/api-token/", accounts.api_token, name="api-token-page"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ics_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler400 = "ics_portal.errors.bad_request"

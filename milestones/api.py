@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from governance.serializers import ErrorSerializer
+
 from . import permissions, selectors, services
 from .filters import MilestoneFilter, ProgrammeFilter
 from .models import UpdateSource
@@ -60,7 +62,9 @@ class MilestoneViewSet(
         request=MilestonePatchSerializer,
         responses={
             200: MilestoneSerializer,
-            409: OpenApiResponse(description="Changed since the given version; nothing saved."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="Changed since the given version; nothing saved."
+            ),
         },
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
