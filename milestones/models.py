@@ -13,7 +13,7 @@ from governance.models import Body, IntegratedCareSystem
 from ics_portal.validators import validate_no_bidi_controls, validate_sane_date
 
 from .quarters import quarter_label
-from .rag import rag_label, rag_of
+from .rag import rag_label, rag_of_milestone
 
 
 class Programme(models.Model):
@@ -191,7 +191,7 @@ class Milestone(models.Model):
     @property
     def rag(self) -> str:
         # Lists annotate ``rag`` in SQL (see rag.rag_annotation); use it when present.
-        return self.__dict__.get("rag_value") or rag_of(self.status, self.due_date)
+        return self.__dict__.get("rag_value") or rag_of_milestone(self)
 
     @property
     def rag_label(self) -> str:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delegation', '0001_initial'),
+        ('delegation', '0002_assessment_kind'),
     ]
 
     operations = [
