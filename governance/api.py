@@ -139,8 +139,7 @@ class TokenObtainView(ObtainAuthToken):
         return []
 
     def get_authenticate_header(self, request: Request) -> str:
-        # Wrong credentials are a 401 (with its WWW-Authenticate), not DRF's 403 for
-        # views that take no authentication.
+        # A DELETE without credentials is a 401 (with its WWW-Authenticate), not 403.
         return 'Token realm="api"'
 
     def get_permissions(self) -> list:
@@ -158,8 +157,9 @@ class TokenObtainView(ObtainAuthToken):
         request=TokenObtainSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Missing fields."),
-            401: OpenApiResponse(ErrorSerializer, description="A wrong username or password."),
+            400: OpenApiResponse(
+                ErrorSerializer, description="Missing fields, or a wrong username or password."
+            ),
             429: OpenApiResponse(ErrorSerializer, description="Locked out after failures."),
         },
         auth=[],
@@ -170,10 +170,6 @@ class TokenObtainView(ObtainAuthToken):
         if not serializer.is_valid():
             if getattr(request, "axes_locked_out", False):
                 return accounts.lockout_response(request._request)
-            if set(serializer.errors) == {"non_field_errors"}:
-                raise exceptions.AuthenticationFailed(
-                    "Unable to sign in with that username and password."
-                )
             raise exceptions.ValidationError(serializer.errors)
         token = accounts.token_for(serializer.validated_data["user"])
         return Response({"token": token.key, "expires": accounts.token_expires_at(token)})

@@ -183,7 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # unlocks on /accounts/lockouts/, an operator in the admin.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per account and per address. Where many people sign in from one address (an office
+# behind one NAT), set AXES_LOCKOUT_BY=username so one person's typos lock out nobody else.
+AXES_LOCKOUT_PARAMETERS = _env_list("AXES_LOCKOUT_BY") or ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ics_portal.accounts.lockout_response"
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For: the client's

@@ -67,7 +67,7 @@ def test_the_token_endpoint_counts_failures_and_locks_out_in_json(settings):
     client = APIClient()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         bad = client.post(TOKEN_URL, {"username": "viewer", "password": "no"}, format="json")
-        assert_error_shape(bad, 401)
+        assert_error_shape(bad, 400)
     locked = client.post(TOKEN_URL, {"username": "viewer", "password": "no"}, format="json")
     error = assert_error_shape(locked, 429, "locked_out")
     assert "governance lead" in error["message"] and locked["Retry-After"]
