@@ -111,6 +111,20 @@ class IdKeyedDictField(serializers.DictField):
         return {int(key): item for key, item in value.items()}
 
 
+def _messages(detail: Any, where: str = "") -> list[str]:
+    """A field's errors as the documented flat list of strings: an error inside a list
+    or an object (``ids`` item 2, a ``versions`` key) says where it is."""
+    if isinstance(detail, dict):
+        return [
+            message
+            for key, value in detail.items()
+            for message in _messages(value, f"{where}{key}: ")
+        ]
+    if isinstance(detail, list):
+        return [message for item in detail for message in _messages(item, where)]
+    return [f"{where}{detail}"]
+
+
 def _flatten(detail: Any) -> Any:
     if isinstance(detail, dict):
         return {key: _flatten(value) for key, value in detail.items()}
@@ -148,7 +162,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         body["code"] = "invalid"
         body["message"] = "The request has errors; see fields."
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body["fields"] = _flatten(detail)
+        body["fields"] = {
+            str(name): _messages(messages) for name, messages in _flatten(detail).items()
+        }
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         body["code"] = codes if isinstance(codes, str) else "error"

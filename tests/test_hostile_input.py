@@ -49,7 +49,8 @@ def test_bulk_update_refuses_bad_ids_and_version_keys(api_as, body, field):
     data = {"ids": [_milestone().pk], "status": "underway", **body}
     response = api_as("tht.office").post(BULK, data, format="json")
     error = assert_error_shape(response, 400)
-    assert field in error["fields"]
+    # One flat list of messages per field, as documented, even for an item of a list.
+    assert error["fields"][field] and all(isinstance(m, str) for m in error["fields"][field])
 
 
 @pytest.mark.parametrize(

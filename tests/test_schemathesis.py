@@ -21,7 +21,7 @@ from ics_portal.wsgi import application
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 
 load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
@@ -76,6 +76,6 @@ def test_api_as_the_governance_lead(case, lead_headers):
 
 
 @schema.parametrize()
-@BOUNDED
+@settings(BOUNDED, max_examples=1)  # every answer is the same 401 (or the token's 400)
 def test_api_as_anonymous(case):
     case.call_and_validate(checks=ALL_CHECKS)
