@@ -179,6 +179,7 @@ def test_production_sessions_end_when_idle(monkeypatch):
     monkeypatch.setenv("DEBUG", "")
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     monkeypatch.setenv("ALLOWED_HOSTS", "portal.example.org")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.org")
     monkeypatch.setenv("SESSION_IDLE_MINUTES", "20")
     try:
         production = importlib.reload(project_settings)

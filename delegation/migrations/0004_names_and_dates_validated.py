@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delegation', '0002_assessment_kind'),
+        ('delegation', '0003_delegated_budget_not_recorded'),
     ]
 
     operations = [
