@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0002_system_view_change_permissions'),
+        ('governance', '0003_jobs'),
     ]
 
     operations = [
