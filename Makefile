@@ -12,13 +12,15 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check install install-test browser services-check clean
+.PHONY: help run test lint format check install install-test browser services-check clean backup restore
 
 help:
 	@echo "make run    install, load the demo and serve the portal at http://$(HOST):$(PORT)/"
 	@echo "make test   install test dependencies and run the whole suite"
 	@echo "make lint   ruff check and format check"
 	@echo "make check  migrations up to date, a valid OpenAPI schema, Django deploy checks with production settings"
+	@echo "make backup DIR=path    back up PostgreSQL (DATABASE_URL) and the media files into a new folder"
+	@echo "make restore DIR=path   restore such a backup into an empty database and media folder"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "). Set PYTHON=python3.11.")'
@@ -83,6 +85,15 @@ check: install
 	DJANGO_ENV=production SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  ALLOWED_HOSTS=portal.example.org PORTAL_BASE_URL=https://portal.example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Backup and restore (PostgreSQL only; see README "Backup and restore").
+backup: install
+	@test -n "$(DIR)" || { echo "Say where: make backup DIR=/path/to/new/folder"; exit 1; }
+	$(BIN)/python manage.py backup "$(DIR)"
+
+restore: install
+	@test -n "$(DIR)" || { echo "Say which: make restore DIR=/path/to/backup"; exit 1; }
+	$(BIN)/python manage.py restore "$(DIR)"
 
 format: install-test
 	$(BIN)/ruff format .

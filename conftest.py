@@ -41,6 +41,17 @@ def celery_in_process(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def no_api_throttles(request, monkeypatch):
+    """API rate limits count in the cache, which outlives each test; without this a
+    suite that calls the API often as one persona would meet its own 429s. Tests of
+    the throttles themselves are marked ``throttle``."""
+    if request.node.get_closest_marker("throttle") is None:
+        from rest_framework.views import APIView
+
+        monkeypatch.setattr(APIView, "throttle_classes", [])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

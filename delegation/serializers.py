@@ -70,7 +70,7 @@ class MapEntrySerializer(ScopedFieldsMixin, VersionedSerializer, serializers.Mod
     }
     function_code = serializers.CharField(source="function.code", read_only=True)
     receiving_body_name = serializers.CharField(
-        source="receiving_body.name", read_only=True, default=None
+        source="receiving_body.name", read_only=True, default=None, allow_null=True
     )
     status = serializers.ChoiceField(choices=EntryStatus.choices, default=EntryStatus.PROPOSED)
 

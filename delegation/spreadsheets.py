@@ -7,14 +7,13 @@ column is a summary on export and is not read on import.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from governance.models import GovernanceForm
+from ics_portal import tables
 
 from .models import AssessmentStatus, DecisionRight, EntryStatus, Level
 
@@ -37,7 +36,7 @@ COLUMNS: tuple[str, ...] = (
     "status",
 )
 # Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = tables.FORMULA_START  # one list, shared with the export writer
 BODY_LEVELS = (Level.PLACE, Level.COLLABORATIVE, Level.JOINT_COMMITTEE, Level.LEAD_PROVIDER)
 
 
@@ -96,49 +95,15 @@ def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     return out
 
 
-def _csv_safe(value: Any) -> Any:
-    """A text cell that a spreadsheet program would run as a formula, made inert.
-
-    The apostrophe is what Excel itself uses to mark "this is text"; ``import_rows.text`` removes
-    it again on import, so an exported file re-imports unchanged.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict[str, Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for line in export_rows(rows):
-        writer.writerow([_csv_safe(v) for v in line])
-    return buffer.getvalue().encode("utf-8-sig")
+    return tables.write_csv(export_rows(rows))
 
 
 def to_xlsx(rows: list[dict[str, Any]], *, title: str = "Decision map") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    for line in export_rows(rows):
-        sheet.append(line)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "B2"
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            # openpyxl stores any text starting with "=" as a formula; names and notes
-            # typed by users are text, whatever they start with.
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"
-        for index in (10, 11):
-            row[index].number_format = "£#,##0.00"
-        for index in (13, 14):
-            row[index].number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    money, day = "£#,##0.00", "yyyy-mm-dd"
+    return tables.write_xlsx(
+        export_rows(rows),
+        sheet_title=title,
+        freeze="B2",
+        number_formats={10: money, 11: money, 13: day, 14: day},
+    )

@@ -13,12 +13,16 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from ics_portal import accounts
+from ics_portal.accounts import ExpiringTokenAuthentication
 from ics_portal.history.api import HistoryMixin
 
 from . import permissions
@@ -128,17 +132,36 @@ class MembershipViewSet(HistoryMixin, _ReadOnly):
 
 
 class TokenObtainView(ObtainAuthToken):
-    """Swap a username and password for the user's API token (the same token each time)."""
+    """Swap a username and password for the user's API token; revoke it with DELETE.
+
+    Failed attempts count towards the sign-in lockout (django-axes), like the login form.
+    """
 
     # The credentials are in the body: a stale token or session sent along must not
     # turn the request into a 401 or a CSRF failure.
     authentication_classes: list = []
 
+    def get_authenticators(self) -> list:
+        # DELETE revokes the caller's own token, so it needs to know who is calling.
+        if self.request is not None and self.request.method == "DELETE":
+            return [ExpiringTokenAuthentication(), SessionAuthentication()]
+        return []
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # A DELETE without credentials is a 401 (with its WWW-Authenticate), not 403.
+        return 'Token realm="api"'
+
+    def get_permissions(self) -> list:
+        if self.request is not None and self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return []
+
     @extend_schema(
         summary="Obtain an API token",
         description=(
-            "Post a username and password; the answer holds the user's token. Send it on "
-            'later calls as the header "Authorization: Token <token>".'
+            "Post a username and password; the answer holds the user's token and when it "
+            'expires. Send it on later calls as the header "Authorization: Token <token>". '
+            "Repeated failures lock the account and the address out for a while (429)."
         ),
         request=TokenObtainSerializer,
         responses={
@@ -146,12 +169,30 @@ class TokenObtainView(ObtainAuthToken):
             400: OpenApiResponse(
                 ErrorSerializer, description="Missing fields, or a wrong username or password."
             ),
+            429: OpenApiResponse(ErrorSerializer, description="Locked out after failures."),
         },
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                return accounts.lockout_response(request._request)
+            raise exceptions.ValidationError(serializer.errors)
+        token = accounts.token_for(serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": accounts.token_expires_at(token)})
+
+    @extend_schema(
+        summary="Revoke your API token",
+        description="The token (and any other way in through it) stops working at once.",
+        request=None,
+        responses={204: None},
+        tags=["auth"],
+    )
+    def delete(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        accounts.token_revoke(request.user)
+        return Response(status=204)
 
 
 def register(router: BaseRouter) -> None:

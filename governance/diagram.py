@@ -287,8 +287,7 @@ def landscape_svg(system: IntegratedCareSystem, bodies: list[Body]) -> SafeStrin
         "systems, place-based partnerships with the health and wellbeing boards they are "
         "accountable to and their primary care networks, and provider collaboratives. The "
         "same structure is listed in full beside the diagram.</desc>",
-        "<style>.lsd-kind{font:600 11px Arial,sans-serif}.lsd-name{font:600 13px Arial,"
-        "sans-serif}.lsd-note{font:12px Arial,sans-serif}</style>",
+        # Its fonts are in static/portal.css: an inline <style> breaks the page's CSP.
     ]
     for x1, y1, x2, y2, dashed in layout.lines:
         if x1 != x2 and y1 != y2:

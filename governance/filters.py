@@ -14,6 +14,7 @@ from django import forms
 from django.core.validators import slug_re
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 
 from ics_portal.ids import as_id
 
@@ -84,6 +85,9 @@ class IdOrSlugFilter(filters.CharFilter):
         return qs.filter(**{f"{self.field_name}__slug": value})
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "description": "A system's id or slug."}
+)
 class SystemFilter(IdOrSlugFilter):
     """A system by id or slug; anything that is neither is refused with a message."""
 

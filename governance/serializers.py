@@ -181,6 +181,9 @@ class TokenSerializer(serializers.Serializer):
         read_only=True,
         help_text='Send it as the header "Authorization: Token <token>".',
     )
+    expires = serializers.DateTimeField(
+        read_only=True, help_text="When the token stops working; obtain a new one then."
+    )
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -17,11 +17,13 @@ variables only, so what CI tests is the configuration that ships:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -86,6 +88,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
+    "csp",
+    # Counts failed sign-ins per account and per address and locks out (see accounts.py).
+    "axes",
     "governance",
     "delegation",
     "milestones",
@@ -93,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, static files and errors included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +109,8 @@ MIDDLEWARE = [
     "ics_portal.history.door.HistoryDoorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers a locked-out sign-in with our page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ics_portal.urls"
@@ -198,6 +207,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -212,6 +223,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT failures from one account, or
+# from one address, sign-in is refused for AXES_COOLOFF_MINUTES. A governance lead
+# unlocks on /accounts/lockouts/, an operator in the admin.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Per account and per address. Where many people sign in from one address (an office
+# behind one NAT), set AXES_LOCKOUT_BY=username so one person's typos lock out nobody else.
+AXES_LOCKOUT_PARAMETERS = _env_list("AXES_LOCKOUT_BY") or ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ics_portal.accounts.lockout_response"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For: the client's
+# address is the one the outermost of them saw (production assumes one, see
+# SECURE_PROXY_SSL_HEADER). Without this every sign-in would come from the proxy.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if PRODUCTION else "0"))
+AXES_CLIENT_IP_CALLABLE = "ics_portal.accounts.client_ip"
+AXES_VERBOSE = False
+
+# API tokens expire this many days after they are issued.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "governance:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -247,16 +278,25 @@ STATICFILES_FINDERS = [
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous call answers 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "ics_portal.accounts.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "ics_portal.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["ics_portal.api.FilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "ics_portal.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ics_portal.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per caller, in the cache; a 429 says when to try again (Retry-After).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ICS governance portal API",
@@ -284,6 +324,26 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Content-Security-Policy (django-csp; Django 5.2 has none built in): only our own
+# scripts, styles, images and fonts; no inline script or style anywhere (templates load
+# them from static files; a page that ever needs one gets a nonce from
+# request.csp_nonce). The portal makes no request to another site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The NHS.UK stylesheet draws a few icons as data: URIs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -303,6 +363,9 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+    # Signed out after this long without a request (each request restarts the clock).
+    SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_SAVE_EVERY_REQUEST = True
     SILENCED_SYSTEM_CHECKS = (
         # HSTS preload is an opt-in that the operator makes for their own domain.
         ["security.W021"] if not SECURE_HSTS_PRELOAD else []

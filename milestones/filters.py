@@ -7,9 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 
 from governance.filters import IdOrSlugFilter
 from ics_portal.ids import as_id
+from ics_portal.validators import EARLIEST_DATE, LATEST_DATE
 
 from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
@@ -21,6 +23,28 @@ SORTS = {
     "overdue": ("rag_rank", "due_date", "title"),
     "title": ("title",),
 }
+
+
+# The schema's pattern for a quarter: "Q3 2021/22", the second year following the first.
+# A regular expression cannot add one to a year, so the window's years are spelled out.
+_QUARTER_PATTERN = (
+    "^Q[1-4] ("
+    + "|".join(
+        f"{year}/{(year + 1) % 100:02d}" for year in range(EARLIEST_DATE.year, LATEST_DATE.year)
+    )
+    + ")$"
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": _QUARTER_PATTERN,
+        "description": "A financial-year quarter, e.g. Q3 2021/22 (Q1 is April to June).",
+    }
+)
+class QuarterFilter(django_filters.CharFilter):
+    pass
 
 
 class MilestoneFilterForm(forms.Form):
@@ -41,7 +65,7 @@ class MilestoneFilter(django_filters.FilterSet):
     rag = django_filters.MultipleChoiceFilter(
         choices=Rag.CHOICES, field_name="rag_value", label="RAG"
     )
-    quarter = django_filters.CharFilter(method="filter_quarter", label="Due in quarter")
+    quarter = QuarterFilter(method="filter_quarter", label="Due in quarter")
     lead = django_filters.CharFilter(method="filter_lead", label="Lead")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
     sort = django_filters.ChoiceFilter(

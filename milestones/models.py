@@ -12,6 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from governance.models import Body, IntegratedCareSystem
 from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_no_bidi_controls, validate_sane_date
 
 from .quarters import quarter_label
 from .rag import rag_label, rag_of_milestone
@@ -36,7 +37,7 @@ class Programme(Versioned):
         related_name="programmes",
         help_text="Owner when the programme belongs to one body.",
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_no_bidi_controls])
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -94,7 +95,7 @@ CLOSED_STATUSES = frozenset({Status.COMPLETE, Status.CANCELLED})
 
 class Milestone(Versioned):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="milestones")
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_no_bidi_controls])
     description = models.TextField(blank=True)
     owner_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="milestones")
     lead_user = models.ForeignKey(
@@ -107,8 +108,8 @@ class Milestone(Versioned):
     lead_name = models.CharField(
         max_length=200, blank=True, help_text="The lead's name when they have no account."
     )
-    start_date = models.DateField(null=True, blank=True)
-    due_date = models.DateField()
+    start_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
+    due_date = models.DateField(validators=[validate_sane_date])
     # Entered as "end of Q3 2021/22": the due date is that quarter's last day and is
     # shown as the quarter, as the papers do.
     due_by_quarter = models.BooleanField(default=False)

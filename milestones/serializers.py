@@ -8,10 +8,16 @@ from rest_framework import serializers
 
 from governance import permissions as landscape
 from governance.scoping import ScopedFieldsMixin
-from ics_portal.ids import as_id
+from ics_portal.api import IdField, IdKeyedDictField
 
 from .models import Milestone, MilestoneUpdate, Programme, Status
 from .quarters import QuarterError, parse_quarter
+
+# A version is a PositiveIntegerField: larger numbers cannot match, and must not reach
+# the database as a comparison it cannot store.
+MAX_VERSION = 2**31 - 1
+# One bulk update is one screenful of ticks, not the whole database.
+MAX_BULK = 1000
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -92,6 +98,7 @@ class MilestonePatchSerializer(ScopedFieldsMixin, serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1,
         required=False,
+        max_value=MAX_VERSION,
         help_text="The version you loaded (or send it as If-Match); a stale one answers 409.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -105,7 +112,7 @@ class MilestonePatchSerializer(ScopedFieldsMixin, serializers.Serializer):
     )
     title = serializers.CharField(required=False, max_length=300)
     description = serializers.CharField(required=False, allow_blank=True)
-    weight = serializers.IntegerField(required=False, min_value=1)
+    weight = serializers.IntegerField(required=False, min_value=1, max_value=32767)
     lead_user = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -138,23 +145,15 @@ class MilestonePatchSerializer(ScopedFieldsMixin, serializers.Serializer):
 
 
 class BulkUpdateSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    ids = serializers.ListField(child=IdField(), min_length=1, max_length=MAX_BULK)
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    versions = serializers.DictField(
-        child=serializers.IntegerField(min_value=1),
+    versions = IdKeyedDictField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_VERSION),
         help_text="Milestone id → the version you loaded, for every id: one changed "
         "since is refused, never overwritten.",
     )
-
-    def validate_versions(self, value: dict[str, int]) -> dict[int, int]:
-        bad = [key for key in value if as_id(key) is None]
-        if bad:
-            raise serializers.ValidationError(
-                [f"“{key}” is not a milestone id." for key in bad[:10]]
-            )
-        return {int(key): version for key, version in value.items()}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "status" not in attrs and "progress" not in attrs:

@@ -7,7 +7,6 @@ the column and the reason.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from governance.models import Body
-from ics_portal import uploads
+from ics_portal import tables, uploads
 from ics_portal.ids import as_id
 from ics_portal.uploads import Progress, no_progress
 
@@ -78,32 +77,14 @@ def _row(m: Milestone) -> list[Any]:
     ]
 
 
-def export_csv(milestones: QuerySet[Milestone] | list[Milestone]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for m in milestones:
-        writer.writerow(_row(m))
-    return out.getvalue()
+def export_csv(milestones: QuerySet[Milestone] | list[Milestone]) -> bytes:
+    return tables.write_csv([COLUMNS, *(_row(m) for m in milestones)])
 
 
 def export_xlsx(milestones: QuerySet[Milestone] | list[Milestone], *, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Milestones"
-    sheet.append(COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for m in milestones:
-        sheet.append(_row(m))
-    sheet.freeze_panes = "A2"
-    book.properties.title = title[:200]
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tables.write_xlsx(
+        [COLUMNS, *(_row(m) for m in milestones)], sheet_title="Milestones", document_title=title
+    )
 
 
 # --- reading -----------------------------------------------------------------------
@@ -138,7 +119,7 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return tables.from_cell(str(value).strip())
 
 
 def read_rows(

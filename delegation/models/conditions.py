@@ -8,6 +8,7 @@ from django.utils import timezone
 from governance.models import Body
 from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_sane_date
 
 from .choices import AssessmentKind, AssessmentStatus, ConditionCategory
 from .entries import MapEntry
@@ -21,7 +22,7 @@ class Condition(Versioned):
     requirement = models.TextField()
     evidence_expected = models.TextField(blank=True)
     owner_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="conditions_owned")
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = tracked(system="map_entry__function__system")

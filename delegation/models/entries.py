@@ -8,6 +8,7 @@ from django.db import models
 from governance.models import Body, BodyKind, GovernanceForm
 from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_sane_date
 
 from .choices import LEVEL_BODY_KINDS, DecisionRight, EntryStatus, Level
 from .functions import Function
@@ -53,8 +54,8 @@ class MapEntry(Versioned):
         blank=True,
         validators=[MinValueValidator(Decimal("0"), "A financial limit cannot be negative.")],
     )
-    effective_from = models.DateField()
-    review_by = models.DateField(null=True, blank=True)
+    effective_from = models.DateField(validators=[validate_sane_date])
+    review_by = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(
         max_length=16, choices=EntryStatus.choices, default=EntryStatus.PROPOSED
     )

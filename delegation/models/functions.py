@@ -4,6 +4,7 @@ from django.db import models
 from governance.models import IntegratedCareSystem
 from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_no_bidi_controls
 
 function_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{0,5}-[0-9]{1,3}[A-Z]?$",
@@ -18,7 +19,7 @@ class Function(Versioned):
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="functions"
     )
     code = models.CharField(max_length=12, validators=[function_code_validator])
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_no_bidi_controls])
     group = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True)
     statutory_basis = models.CharField(

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_sane_date
 
 # Who may approve a scheme of reservation and delegation: the ICB board, a committee
 # of the ICB board, or a joint committee — never a PCN, a place board acting alone or
@@ -32,7 +33,7 @@ class MapVersion(models.Model):
     )
     label = models.CharField(max_length=20, help_text='e.g. "v1.0".')
     approved_by = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
-    meeting_date = models.DateField()
+    meeting_date = models.DateField(validators=[validate_sane_date])
     minute_reference = models.CharField(max_length=60, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

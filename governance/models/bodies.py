@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_no_bidi_controls
 
 from .changes import Versioned
 from .systems import IntegratedCareSystem
@@ -64,8 +65,8 @@ class Body(Versioned):
     system = models.ForeignKey(
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="bodies"
     )
-    name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_no_bidi_controls])
+    short_name = models.CharField(max_length=40, blank=True, validators=[validate_no_bidi_controls])
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=32, choices=BodyKind.choices)
     parent = models.ForeignKey(

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_sane_date
 
 from .bodies import Body
 from .changes import Versioned
@@ -23,8 +24,8 @@ class Membership(Versioned):
         Organisation, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default="member")
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(validators=[validate_sane_date])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
 
     history = tracked(system="body__system")
 

@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_no_bidi_controls
 
 from .changes import Versioned
 from .systems import IntegratedCareSystem
@@ -30,7 +31,7 @@ class Organisation(Versioned):
     system = models.ForeignKey(
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="organisations"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_no_bidi_controls])
     short_name = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
     ods_code = models.CharField(

@@ -1,6 +1,7 @@
 from django.db import models
 
 from ics_portal.history.records import tracked
+from ics_portal.validators import validate_no_bidi_controls
 
 from .changes import Versioned
 
@@ -8,7 +9,7 @@ from .changes import Versioned
 class IntegratedCareSystem(Versioned):
     """An ICS: the unit of isolation. Nobody sees anything of a system they hold no role in."""
 
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[validate_no_bidi_controls])
     short_name = models.CharField(
         max_length=20, unique=True, help_text="How the papers abbreviate it, e.g. NEL."
     )

@@ -21,7 +21,9 @@ def _csv(rows):
 
 def test_export_csv_and_xlsx(client_as, tht_programme):
     client = client_as("tht.board")
-    text = client.get(reverse("milestones:export", args=[tht_programme.pk, "csv"])).content.decode()
+    text = client.get(reverse("milestones:export", args=[tht_programme.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 7
     workshop = next(r for r in rows if r["title"] == "Further THT workshop")
