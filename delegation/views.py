@@ -58,11 +58,6 @@ def _editable_system(request: HttpRequest, slug: str) -> IntegratedCareSystem:
     return system
 
 
-def _require(request: HttpRequest, action: Action, obj: Any) -> None:
-    if not permissions.can(request.user, action, obj):
-        raise PermissionDenied
-
-
 def _base_context(request: HttpRequest, system: IntegratedCareSystem) -> dict[str, Any]:
     return {
         "system": system,
@@ -201,8 +196,7 @@ def _entry_initial(entry: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     initial = {**_entry_initial(entry), "function": entry.function_id, "status": entry.status}
     form = forms.EntryForm(request.POST or None, initial=initial, system=system)
@@ -231,8 +225,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_supersede(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     form = forms.EntryFieldsForm(request.POST or None, initial=_entry_initial(entry), system=system)
     if request.method == "POST" and form.is_valid():
@@ -260,8 +253,7 @@ def entry_supersede(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     form = forms.RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -321,8 +313,7 @@ def function_create(request: HttpRequest, system: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def function_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    function = selectors.function_get(request.user, pk)
-    _require(request, Action.EDIT, function)
+    function = permissions.access(request.user, Action.EDIT, selectors.function_get, pk)
     initial = {
         name: getattr(function, name)
         for name in ("code", "name", "group", "description", "statutory_basis", "display_order")
@@ -404,8 +395,7 @@ def condition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     initial = {"owner_body": entry.receiving_body_id}
     form = forms.ConditionForm(request.POST or None, initial=initial, system=system)
@@ -430,8 +420,7 @@ def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = selectors.condition_get(request.user, pk)
-    _require(request, Action.EDIT, condition)
+    condition = permissions.access(request.user, Action.EDIT, selectors.condition_get, pk)
     system = condition.map_entry.function.system
     form = forms.ConditionForm(
         request.POST or None, initial=forms.ConditionForm.initial_from(condition), system=system
@@ -457,8 +446,7 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def condition_assess(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = selectors.condition_get(request.user, pk)
-    _require(request, Action.ASSESS, condition)
+    condition = permissions.access(request.user, Action.ASSESS, selectors.condition_get, pk)
     system = condition.map_entry.function.system
     form = forms.AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

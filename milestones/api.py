@@ -15,7 +15,6 @@ from rest_framework.routers import BaseRouter
 from . import permissions, selectors, services
 from .filters import MilestoneFilter, ProgrammeFilter
 from .models import UpdateSource
-from .permissions import Action
 from .serializers import (
     BulkUpdateSerializer,
     MilestonePatchSerializer,
@@ -68,8 +67,7 @@ class MilestoneViewSet(
         patch = MilestonePatchSerializer(data=request.data)
         patch.is_valid(raise_exception=True)
         changes = patch.changes()
-        needs = Action.UPDATE if set(changes) <= services.UPDATE_FIELDS else Action.EDIT
-        if not permissions.can(request.user, needs, milestone):
+        if not permissions.can(request.user, permissions.action_for_changes(changes), milestone):
             raise exceptions.PermissionDenied("You may not change this milestone.")
         try:
             services.milestone_update(
