@@ -87,6 +87,11 @@ def body_ids(user: Any, action: Action = Action.VIEW) -> frozenset[int]:
     return remember(user, f"governance.body_ids:{Action(action)}", work_out)
 
 
+def body_ids_in(user: Any, system_id: int) -> list[int]:
+    """The bodies of one system the user may see, sorted: the viewer's scope there."""
+    return sorted(pk for pk, system in _bodies_seen(user).items() if system == system_id)
+
+
 def body_system_ids(user: Any, action: Action) -> frozenset[int]:
     """Systems holding a body for which the user may do ``action``."""
     grants = grants_of(user)

@@ -1,7 +1,7 @@
 """What django-guardian grants a user, read once per request.
 
 The policy modules decide; this module only reads the grant rows they decide from.
-Two queries give every system and body grant of the user (their own rows and their
+One query gives every system and body grant of the user (their own rows and their
 groups'); the policies derive each list and each yes/no from these ids, so no page
 rebuilds guardian's nested subqueries statement by statement. Kept on the user object
 (``ics_portal.policy.remember``), which Django makes afresh for every request.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import F, Model, Value
 
 from ics_portal.policy import is_active, remember
 
@@ -65,24 +65,23 @@ def _read(user: Any) -> Grants:
             bodies=dict.fromkeys(codenames, bodies),
             body_system=body_system,
         )
-    system_rows = (
-        SystemUserObjectPermission.objects.filter(user=user)
-        .values_list("permission__codename", "content_object_id")
-        .union(
-            SystemGroupObjectPermission.objects.filter(group__user=user).values_list(
-                "permission__codename", "content_object_id"
-            )
-        )
+    # One statement: the user's own rows and their groups', for systems and for bodies.
+    columns = ("kind", "permission__codename", "content_object_id", "system")
+    tables = (
+        (SystemUserObjectPermission, {"user": user}, "s", "content_object_id"),
+        (SystemGroupObjectPermission, {"group__user": user}, "s", "content_object_id"),
+        (BodyUserObjectPermission, {"user": user}, "b", "content_object__system_id"),
+        (BodyGroupObjectPermission, {"group__user": user}, "b", "content_object__system_id"),
     )
-    body_rows = list(
-        BodyUserObjectPermission.objects.filter(user=user)
-        .values_list("permission__codename", "content_object_id", "content_object__system_id")
-        .union(
-            BodyGroupObjectPermission.objects.filter(group__user=user).values_list(
-                "permission__codename", "content_object_id", "content_object__system_id"
-            )
-        )
-    )
+    parts = [
+        table.objects.filter(**who)
+        .annotate(kind=Value(kind), system=F(system))
+        .values_list(*columns)
+        for table, who, kind, system in tables
+    ]
+    rows = list(parts[0].union(*parts[1:]))
+    system_rows = [(codename, pk) for kind, codename, pk, _ in rows if kind == "s"]
+    body_rows = [(codename, pk, system) for kind, codename, pk, system in rows if kind == "b"]
     return Grants(
         systems=_group(system_rows, lambda r: (r[0], r[1])),
         bodies=_group(body_rows, lambda r: (r[0], r[1])),
@@ -91,7 +90,7 @@ def _read(user: Any) -> Grants:
 
 
 def grants_of(user: Any) -> Grants:
-    """The user's system and body grants: two queries, once per request."""
+    """The user's system and body grants: one query, once per request."""
     return remember(user, "governance.grants", lambda: _read(user))
 
 

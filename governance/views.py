@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import diagram, selectors
+from . import diagram, permissions, selectors
 
 
 @login_required
@@ -41,11 +41,8 @@ def landscape(request: HttpRequest, system: str) -> HttpResponse:
 def body(request: HttpRequest, system: str, body: str) -> HttpResponse:
     ics = selectors.system_get(request.user, system)
     the_body = selectors.body_get(request.user, ics, body)
-    visible_ids = set(
-        selectors.bodies_in(request.user, ics)
-        .filter(pk__in=[the_body.parent_id, the_body.accountable_to_id])
-        .values_list("pk", flat=True)
-    )
+    # The request's scope already holds every body the user sees: no query.
+    visible_ids = permissions.body_ids(request.user)
     return render(
         request,
         "governance/body.html",
