@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from governance.models import Body, IntegratedCareSystem
 
+from . import revisions
 from .models import (
     AssessmentStatus,
     Condition,
@@ -178,6 +179,11 @@ def map_entries_bulk_create(
         raise ValidationError(
             "Two entries would be in force for the same function and body; nothing was created."
         ) from None
+    # bulk_create sends no signals: move the map's revision on ourselves.
+    function_ids = {e.function_id for e in created}
+    revisions.map_changed(
+        *Function.objects.filter(pk__in=function_ids).values_list("system_id", flat=True).distinct()
+    )
     return created
 
 

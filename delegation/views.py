@@ -16,25 +16,15 @@ from django.views.decorators.http import require_http_methods
 
 from governance import selectors as landscape
 from governance.models import IntegratedCareSystem
+from ics_portal import conditional
 from ics_portal.ids import as_id
 
 from . import forms, imports, permissions, selectors, services, spreadsheets, tasks
 from .diff import diff_rows
+from .matrix import LEVEL_SHORT, LEVEL_TAGS, matrix_html, matrix_page_parts
 from .models import AssessmentStatus, ConditionCategory, EntryStatus, Level
 from .permissions import Action
 
-# Each level's colour in the matrix and legend (an NHS.UK tag modifier); the level is
-# always written out too, so colour is never the only signal.
-LEVEL_TAGS = {level: f"map-level map-level--{level.value}" for level in Level}
-LEVEL_SHORT = {
-    Level.RESERVED: "Reserved",
-    Level.ICB_COMMITTEE: "ICB committee",
-    Level.INDIVIDUAL: "Individual",
-    Level.PLACE: "Place",
-    Level.COLLABORATIVE: "Collaborative",
-    Level.JOINT_COMMITTEE: "Joint committee",
-    Level.LEAD_PROVIDER: "Lead provider",
-}
 STATUS_TAGS = {
     AssessmentStatus.NOT_ASSESSED: "nhsuk-tag--grey",
     AssessmentStatus.MET: "nhsuk-tag--green",
@@ -91,14 +81,24 @@ def matrix(request: HttpRequest, system: str) -> HttpResponse:
     elif not form.is_bound:
         form = forms.MatrixFilterForm(initial={"status": EntryStatus.IN_FORCE}, groups=groups)
     context = _base_context(request, system_obj)
+    # The page is a function of the cached table's key and the flags around it: a
+    # client holding it gets 304 before anything is built.
+    etag = conditional.page_etag(request, matrix_page_parts(request.user, system_obj, filters))
+    changed = system_obj.map_changed_at
+    if (
+        unchanged := conditional.not_modified(request, etag=etag, last_modified=changed)
+    ) is not None:
+        return unchanged
     context.update(
         {
             "form": form,
-            "matrix": selectors.matrix(request.user, system_obj, **filters),
+            "matrix_table": matrix_html(request.user, system_obj, filters),
             "legend": [(level, LEVEL_TAGS[level]) for level in Level],
         }
     )
-    return render(request, "delegation/matrix.html", context)
+    response = render(request, "delegation/matrix.html", context)
+    conditional.stamp(response, etag=etag, last_modified=changed)
+    return response
 
 
 @login_required

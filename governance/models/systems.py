@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class IntegratedCareSystem(models.Model):
@@ -9,6 +10,9 @@ class IntegratedCareSystem(models.Model):
         max_length=20, unique=True, help_text="How the papers abbreviate it, e.g. NEL."
     )
     slug = models.SlugField(max_length=40, unique=True)
+    # When anything shown on the system's decision map last changed: the map's revision
+    # in cache keys and ETags, and its Last-Modified. Set by ``delegation.revisions``.
+    map_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]
