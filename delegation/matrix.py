@@ -133,7 +133,7 @@ def render_matrix(user: Any, system: IntegratedCareSystem, filters: dict[str, st
 
 def cache_key(user: Any, system: IntegratedCareSystem, filters: dict[str, str]) -> str:
     """(system, map revision, the viewer's scope in it, the filters)."""
-    scope = ",".join(map(str, landscape.body_ids_in(user, system.pk)))
+    scope = repr(landscape.scope_in(user, system.pk))
     wanted = "&".join(f"{k}={filters.get(k) or ''}" for k in sorted(filters))
     digest = hashlib.sha256(f"{scope}|{wanted}".encode()).hexdigest()[:32]
     return f"matrix:v1:{system.pk}:{system.map_changed_at.timestamp():.6f}:{digest}"

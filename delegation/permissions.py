@@ -65,8 +65,8 @@ def visible_functions(user: Any) -> QuerySet[Function]:
 
 def _body_visible(prefix: str, user: Any) -> Q:
     # An entry naming a body the user may not see (an unpublished one) stays hidden too.
-    return Q(**{f"{prefix}receiving_body__isnull": True}) | Q(
-        **{f"{prefix}receiving_body_id__in": ids_in(landscape.body_ids(user))}
+    return Q(**{f"{prefix}receiving_body__isnull": True}) | landscape.bodies_q(
+        user, prefix=f"{prefix}receiving_body__"
     )
 
 
@@ -93,8 +93,9 @@ def visible_map_versions(user: Any) -> QuerySet[MapVersion]:
 
 def assessable_conditions(user: Any) -> QuerySet[Condition]:
     """Conditions the user may assess: their office's own, or all in a system they lead."""
-    office = landscape.body_ids(user, Action.ACT_AS_PROGRAMME_OFFICE)
-    return Condition.objects.filter(owner_body_id__in=ids_in(office))
+    return Condition.objects.filter(
+        landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="owner_body__")
+    )
 
 
 def receiving_bodies_for(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:

@@ -14,21 +14,21 @@ Guardian holds the grants as rows in direct foreign-key tables (see
 ``models/object_permissions.py``), written only by ``services.role_grant`` and
 ``services.role_revoke`` from the user's active role assignments. They are read once
 per request (``governance.scope``); every rule here works from those ids, and the
-lists filter on them (``system_ids`` and ``body_ids`` give them to the other apps).
+lists filter on them (``system_ids`` and ``bodies_q`` give them to the other apps).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from ics_portal.policy import Action, Policy, ids_in, is_active, remember
+from ics_portal.policy import Action, Policy, ids_in, is_active
 
 from .models import Body, IntegratedCareSystem, Membership, Organisation, RoleAssignment
 from .scope import grants_of
 
-__all__ = ["Action", "body_ids", "can", "system_ids", "visible"]
+__all__ = ["Action", "bodies_q", "can", "system_ids", "visible"]
 
 
 # --- the ids this user may act on, worked out once per request ----------------------
@@ -43,62 +43,65 @@ def system_ids(user: Any, action: Action = Action.VIEW) -> frozenset[int]:
     return grants.system_ids("lead_system")
 
 
-def _bodies_seen(user: Any) -> dict[int, int]:
-    """Body id → system id of every body the user may see: one query per request."""
+def bodies_q(user: Any, action: Action = Action.VIEW, prefix: str = "") -> Q:
+    """A filter for the bodies on which the user may do ``action``, on the body itself
+    or through ``prefix`` (``"receiving_body__"``). Built from the request's grants, not
+    from a query, so a lead of a very large system pays nothing for its size."""
+    grants = grants_of(user)
+    led = ids_in(grants.system_ids("lead_system"))
 
-    def read() -> dict[int, int]:
-        grants = grants_of(user)
-        led = grants.system_ids("lead_system")
-        seen = grants.system_ids("view_system")
-        own = grants.body_ids("view_body")
-        if not (led or seen or own):
-            return {}
-        rows = Body.objects.filter(system_id__in=ids_in(led | seen)).values_list(
-            "pk", "system_id", "is_published"
+    def where(**lookups: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    if action == Action.VIEW:
+        return (
+            where(system_id__in=led)
+            | where(system_id__in=ids_in(grants.system_ids("view_system")), is_published=True)
+            | where(pk__in=ids_in(grants.body_ids("view_body")))
         )
-        found = {
-            pk: system for pk, system, published in rows if system in led or published or pk in own
-        }
-        found.update({pk: grants.body_system[pk] for pk in own})
-        return found
-
-    return remember(user, "governance.bodies_seen", read)
-
-
-def body_ids(user: Any, action: Action = Action.VIEW) -> frozenset[int]:
-    """Bodies for which the user may do ``action``: e.g. act as the programme office."""
-
-    def work_out() -> frozenset[int]:
-        if not is_active(user):
-            return frozenset()
-        grants = grants_of(user)
-        if action == Action.VIEW:
-            return frozenset(_bodies_seen(user))
-        led = grants.system_ids("lead_system")
-        in_led = frozenset(pk for pk, system in _bodies_seen(user).items() if system in led)
-        if action in (Action.EDIT, Action.MANAGE_ROLES):
-            return in_led
-        if action == Action.ACT_AS_PROGRAMME_OFFICE:
-            return in_led | grants.body_ids("act_as_programme_office")
-        if action == Action.ACT_AS_BOARD_MEMBER:
-            return grants.body_ids("act_as_board_member")
-        raise ValueError(f"Unknown action {action!r} for bodies")
-
-    return remember(user, f"governance.body_ids:{Action(action)}", work_out)
+    if action in (Action.EDIT, Action.MANAGE_ROLES):
+        return where(system_id__in=led)
+    if action == Action.ACT_AS_PROGRAMME_OFFICE:
+        return where(system_id__in=led) | where(
+            pk__in=ids_in(grants.body_ids("act_as_programme_office"))
+        )
+    if action == Action.ACT_AS_BOARD_MEMBER:
+        return where(pk__in=ids_in(grants.body_ids("act_as_board_member")))
+    raise ValueError(f"Unknown action {action!r} for bodies")
 
 
-def body_ids_in(user: Any, system_id: int) -> list[int]:
-    """The bodies of one system the user may see, sorted: the viewer's scope there."""
-    return sorted(pk for pk, system in _bodies_seen(user).items() if system == system_id)
+def may_act_for(user: Any, action: Action, body: Body) -> bool:
+    """``can`` for a body, from the body in hand (its id and system) and the grants."""
+    return is_active(user) and _can_body(user, Action(action), body)
+
+
+def scope_in(user: Any, system_id: int) -> tuple[Any, ...]:
+    """What decides which of a system's bodies (and so which of its map) the user sees:
+    for cache keys. Which bodies are published is the data's part, not the viewer's."""
+    grants = grants_of(user)
+    own = sorted(pk for pk in grants.body_ids("view_body") if grants.body_system[pk] == system_id)
+    return (
+        system_id in grants.system_ids("lead_system"),
+        system_id in grants.system_ids("view_system"),
+        own,
+    )
 
 
 def body_system_ids(user: Any, action: Action) -> frozenset[int]:
     """Systems holding a body for which the user may do ``action``."""
     grants = grants_of(user)
-    seen = _bodies_seen(user)
-    return frozenset(
-        seen.get(pk) or grants.body_system.get(pk) for pk in body_ids(user, action)
-    ) - {None}
+    found = {
+        grants.body_system[pk]
+        for codename in {
+            Action.ACT_AS_PROGRAMME_OFFICE: ("act_as_programme_office",),
+            Action.ACT_AS_BOARD_MEMBER: ("act_as_board_member",),
+            Action.VIEW: ("view_body",),
+        }.get(Action(action), ())
+        for pk in grants.body_ids(codename)
+    }
+    if action in (Action.ACT_AS_PROGRAMME_OFFICE, Action.EDIT, Action.MANAGE_ROLES):
+        found |= grants.system_ids("lead_system")
+    return frozenset(found)
 
 
 # --- which objects of a kind may this user see -------------------------------------
@@ -114,12 +117,12 @@ def systems_led_by(user: Any) -> QuerySet[IntegratedCareSystem]:
 
 
 def bodies_visible_to(user: Any) -> QuerySet[Body]:
-    return Body.objects.filter(pk__in=ids_in(body_ids(user)))
+    return Body.objects.filter(bodies_q(user))
 
 
 def bodies_where(user: Any, action: Action) -> QuerySet[Body]:
     """Bodies for which the user may do ``action``: e.g. act as the programme office."""
-    return Body.objects.filter(pk__in=ids_in(body_ids(user, action)))
+    return Body.objects.filter(bodies_q(user, action))
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
@@ -127,7 +130,7 @@ def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
 
 
 def memberships_visible_to(user: Any) -> QuerySet[Membership]:
-    return Membership.objects.filter(body_id__in=ids_in(body_ids(user)))
+    return Membership.objects.filter(bodies_q(user, prefix="body__"))
 
 
 def role_assignments_visible_to(user: Any) -> QuerySet[RoleAssignment]:

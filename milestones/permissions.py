@@ -62,8 +62,8 @@ def _led(user: Any) -> Q:
     )
 
 
-def _office(user: Any) -> list[int]:
-    return ids_in(landscape.body_ids(user, Action.ACT_AS_PROGRAMME_OFFICE))
+def _office(user: Any, prefix: str) -> Q:
+    return landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix=prefix)
 
 
 # --- querysets ---------------------------------------------------------------------
@@ -81,28 +81,26 @@ def editable_programmes(user: Any) -> QuerySet[Programme]:
         return Programme.objects.none()
     led = ids_in(landscape.system_ids(user, Action.EDIT))
     return Programme.objects.filter(
-        Q(system_id__in=led) | Q(body__system_id__in=led) | Q(body_id__in=_office(user))
+        Q(system_id__in=led) | Q(body__system_id__in=led) | _office(user, "body__")
     )
 
 
 def visible_milestones(user: Any) -> QuerySet[Milestone]:
     if not is_active(user):
         return Milestone.objects.none()
-    return Milestone.objects.filter(
-        Q(owner_body_id__in=ids_in(landscape.body_ids(user))) | _led(user)
-    )
+    return Milestone.objects.filter(landscape.bodies_q(user, prefix="owner_body__") | _led(user))
 
 
 def editable_milestones(user: Any) -> QuerySet[Milestone]:
     if not is_active(user):
         return Milestone.objects.none()
-    return Milestone.objects.filter(owner_body_id__in=_office(user))
+    return Milestone.objects.filter(_office(user, "owner_body__"))
 
 
 def updatable_milestones(user: Any) -> QuerySet[Milestone]:
     if not is_active(user):
         return Milestone.objects.none()
-    return Milestone.objects.filter(Q(owner_body_id__in=_office(user)) | _led(user))
+    return Milestone.objects.filter(_office(user, "owner_body__") | _led(user))
 
 
 def bodies_for_new_milestones(user: Any) -> QuerySet[Body]:
@@ -113,8 +111,8 @@ def bodies_for_new_milestones(user: Any) -> QuerySet[Body]:
 # --- one object --------------------------------------------------------------------
 
 
-def _is_office(user: Any, body_id: int) -> bool:
-    return body_id in landscape.body_ids(user, Action.ACT_AS_PROGRAMME_OFFICE)
+def _is_office(user: Any, body: Body) -> bool:
+    return landscape.may_act_for(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
 
 
 def _is_lead_of(user: Any, milestone: Milestone) -> bool:
@@ -129,7 +127,7 @@ def _can_programme(user: Any, action: Action, programme: Programme) -> bool:
         return system_id in landscape.system_ids(user)
     if action in (Action.EDIT, Action.ADD_MILESTONE, Action.UPDATE):
         if programme.body_id:
-            return _is_office(user, programme.body_id)
+            return _is_office(user, programme.body)
         return landscape.is_governance_lead(user, programme.system_id)
     return False
 
@@ -140,9 +138,9 @@ def _can_milestone(user: Any, action: Action, milestone: Milestone) -> bool:
             user, milestone
         )
     if action in (Action.EDIT, Action.ADD_MILESTONE):
-        return _is_office(user, milestone.owner_body_id)
+        return _is_office(user, milestone.owner_body)
     if action == Action.UPDATE:
-        return _is_office(user, milestone.owner_body_id) or _is_lead_of(user, milestone)
+        return _is_office(user, milestone.owner_body) or _is_lead_of(user, milestone)
     return False
 
 

@@ -41,7 +41,7 @@ def test_every_check_of_a_request_shares_a_few_queries(who, persona):
     milestones_ = list(Milestone.objects.select_related("owner_body"))
     with CaptureQueriesContext(connection) as first:
         landscape.system_ids(user)
-        landscape.body_ids(user)
+        landscape.bodies_q(user)
         milestones.updatable_milestones(user)
     with CaptureQueriesContext(connection) as rest:
         for entry in entries:
@@ -53,7 +53,7 @@ def test_every_check_of_a_request_shares_a_few_queries(who, persona):
         for m in milestones_:
             milestones.can(user, Action.UPDATE, m)
         for action in (Action.VIEW, Action.EDIT, Action.ACT_AS_PROGRAMME_OFFICE):
-            landscape.body_ids(user, action)
+            landscape.bodies_q(user, action)
         delegation.live_system_ids(user)
     assert len(first.captured_queries) <= 4
     assert rest.captured_queries == []
