@@ -6,8 +6,13 @@ Built on ``governance.permissions``; nothing else in this app decides access. Th
   and publishes versions.
 - Programme offices and board members of any body in a system read that system's live
   map: functions, entries, conditions and their assessments.
-- A condition's owner body's programme office records assessments for that condition
-  (the governance lead may too).
+- A condition's owner body's programme office records its self-assessment and evidence
+  for that condition (the governance lead may too, on the office's behalf).
+- Only the system's governance lead records the ICB's assurance (met, partly met, not
+  met): the status dashboards count.
+- A *proposed* entry is a draft of its receiving body: only the system's governance
+  lead and that body's programme office and board members read it (and its
+  conditions); a proposed entry with no receiving body, the lead alone.
 - Viewers read published versions only: not the live map, entries or conditions.
 - Nobody sees anything of a system they hold no role in; callers answer 404.
 """
@@ -22,7 +27,7 @@ from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
 from ics_portal.policy import Action, Policy, ids_in, is_active, remember
 
-from .models import Condition, ConditionAssessment, Function, MapEntry, MapVersion
+from .models import Condition, ConditionAssessment, EntryStatus, Function, MapEntry, MapVersion
 
 __all__ = ["Action", "can"]
 
@@ -70,9 +75,22 @@ def _body_visible(prefix: str, user: Any) -> Q:
     )
 
 
+def _drafts_visible(prefix: str, user: Any) -> Q:
+    """A proposed entry is read by the lead, and its receiving body's office and board."""
+    body = f"{prefix}receiving_body__"
+    return (
+        ~Q(**{f"{prefix}status": EntryStatus.PROPOSED})
+        | Q(**{f"{prefix}function__system_id__in": ids_in(landscape.system_ids(user, Action.EDIT))})
+        | landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix=body)
+        | landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix=body)
+    )
+
+
 def visible_map_entries(user: Any) -> QuerySet[MapEntry]:
     return MapEntry.objects.filter(
-        Q(function__system_id__in=ids_in(live_system_ids(user))) & _body_visible("", user)
+        Q(function__system_id__in=ids_in(live_system_ids(user)))
+        & _body_visible("", user)
+        & _drafts_visible("", user)
     )
 
 
@@ -80,6 +98,7 @@ def visible_conditions(user: Any) -> QuerySet[Condition]:
     return Condition.objects.filter(
         Q(map_entry__function__system_id__in=ids_in(live_system_ids(user)))
         & _body_visible("map_entry__", user)
+        & _drafts_visible("map_entry__", user)
     )
 
 
@@ -120,16 +139,35 @@ def _entry_body_visible(user: Any, entry: MapEntry) -> bool:
     return entry.receiving_body_id is None or landscape.can(user, Action.VIEW, entry.receiving_body)
 
 
+def _entry_draft_visible(user: Any, entry: MapEntry) -> bool:
+    if entry.status != EntryStatus.PROPOSED or landscape.is_governance_lead(
+        user, entry.function.system_id
+    ):
+        return True
+    return entry.receiving_body_id is not None and (
+        landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, entry.receiving_body)
+        or landscape.can(user, Action.ACT_AS_BOARD_MEMBER, entry.receiving_body)
+    )
+
+
 def _can_entry(user: Any, action: Action, entry: MapEntry) -> bool:
     if action == Action.VIEW:
-        return _can_function(user, action, entry.function) and _entry_body_visible(user, entry)
+        return (
+            _can_function(user, action, entry.function)
+            and _entry_body_visible(user, entry)
+            and _entry_draft_visible(user, entry)
+        )
     return _can_function(user, action, entry.function)
 
 
 def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
     system_id = condition.map_entry.function.system_id
     if action == Action.VIEW:
-        return system_id in live_system_ids(user) and _entry_body_visible(user, condition.map_entry)
+        return (
+            system_id in live_system_ids(user)
+            and _entry_body_visible(user, condition.map_entry)
+            and _entry_draft_visible(user, condition.map_entry)
+        )
     if action == Action.EDIT:
         return landscape.is_governance_lead(user, system_id)
     if action == Action.ASSESS:
@@ -137,6 +175,8 @@ def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
         return system_id in live_system_ids(user) and landscape.can(
             user, Action.ACT_AS_PROGRAMME_OFFICE, condition.owner_body
         )
+    if action == Action.ASSURE:
+        return landscape.is_governance_lead(user, system_id)
     return False
 
 

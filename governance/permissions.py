@@ -79,7 +79,12 @@ def scope_in(user: Any, system_id: int) -> tuple[Any, ...]:
     """What decides which of a system's bodies (and so which of its map) the user sees:
     for cache keys. Which bodies are published is the data's part, not the viewer's."""
     grants = grants_of(user)
-    own = sorted(pk for pk in grants.body_ids("view_body") if grants.body_system[pk] == system_id)
+    own = sorted(
+        (codename, pk)
+        for codename, ids in grants.bodies.items()
+        for pk in ids
+        if grants.body_system.get(pk) == system_id
+    )
     return (
         system_id in grants.system_ids("lead_system"),
         system_id in grants.system_ids("view_system"),

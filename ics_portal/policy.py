@@ -34,8 +34,10 @@ class Action(StrEnum):
     ACT_AS_PROGRAMME_OFFICE = "act_as_programme_office"
     # Board-member work for a body: reviewing and recording positions.
     ACT_AS_BOARD_MEMBER = "act_as_board_member"
-    # Record an assessment of a condition.
+    # Record the owner body's self-assessment of a condition.
     ASSESS = "assess"
+    # Record the ICB's assurance of a condition.
+    ASSURE = "assure"
     # Publish a version of the map (asked of a system).
     PUBLISH = "publish"
     # A milestone's status, progress, dates and a note: what its lead may do.
