@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check install install-test browser services-check clean backup restore
+.PHONY: help run test lint format check install install-test browser services-check clean backup restore bench-load bench-indexes
 
 help:
 	@echo "make run    install, load the demo and serve the portal at http://$(HOST):$(PORT)/"
@@ -21,6 +21,8 @@ help:
 	@echo "make check  migrations up to date, a valid OpenAPI schema, Django deploy checks with production settings"
 	@echo "make backup DIR=path    back up PostgreSQL (DATABASE_URL) and the media files into a new folder"
 	@echo "make restore DIR=path   restore such a backup into an empty database and media folder"
+	@echo "make bench-load     gunicorn + wrk on DATABASE_URL: req/s, p50, p95, % of /healthz/live"
+	@echo "make bench-indexes  EXPLAIN of the list and matrix queries on a 100x system (DATABASE_URL)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "). Set PYTHON=python3.11.")'
@@ -98,6 +100,15 @@ restore: install
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Speed figures are printed by scripts, never asserted by timed tests. Both need
+# DATABASE_URL (PostgreSQL); bench-load installs Debian's wrk when run as root.
+BENCH_ARGS ?=
+bench-load: install
+	$(BIN)/python bench/load.py --migrate $(BENCH_ARGS)
+
+bench-indexes: install
+	$(BIN)/python bench/explain.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,11 +1,12 @@
 """Server time and SQL query count of the milestones table and API list at 1x and 10x.
 
-1x is the demo as loaded (the Tower Hamlets Together programme); 10x adds milestones
-to that programme until it holds ten times as many, with parents, dependencies, leads
-and log rows like the real ones. The query count must not grow with the data
-(milestones/tests/test_query_counts.py asserts it); the time is for reading.
+1x is the demo as loaded (the Tower Hamlets Together programme); Nx is the programme
+of a synthetic system (bench/make_big_system.py) with N times as many, with parents,
+dependencies, leads and log rows like the real ones. The query count must not grow
+with the data (milestones/tests/test_query_counts.py asserts it); the time is for reading.
 
-    .venv/bin/python bench/bench_milestones.py          # uses a throwaway SQLite copy
+    .venv/bin/python bench/bench_milestones.py            # a throwaway SQLite database
+    DATABASE_URL=postgres://... .venv/bin/python bench/bench_milestones.py --keep-db
 """
 
 from __future__ import annotations
@@ -72,49 +73,68 @@ def measure(client: Any, url: str) -> tuple[float, int, int]:
 
 
 def main() -> None:
+    import argparse
     import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as it is")
+    parser.add_argument("--scale", type=int, default=10)
+    args = parser.parse_args()
 
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_portal.settings")
-    # A throwaway database: the benchmark never touches the configured one.
-    handle, path = tempfile.mkstemp(suffix=".sqlite3")
-    os.close(handle)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    path = ""
+    if not args.keep_db:
+        # A throwaway database: without --keep-db the benchmark never touches yours.
+        handle, path = tempfile.mkstemp(suffix=".sqlite3")
+        os.close(handle)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     import django
 
     django.setup()
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.test import Client
     from django.urls import reverse
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    from django.contrib.auth import get_user_model
-
+    from bench.make_big_system import make_big_system
+    from governance.models import IntegratedCareSystem
     from milestones.models import Programme
 
-    programme = Programme.objects.get(body__system__slug="nel", body__slug="tht")
-    office = get_user_model().objects.get(username="tht.office")
+    settings.ALLOWED_HOSTS = ["*"]
+    if not args.keep_db:
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", verbosity=0)
+    lead = get_user_model().objects.get(username="icb.governance")
+    slug = f"big{args.scale}"
+    big = IntegratedCareSystem.objects.filter(slug=slug).first() or make_big_system(
+        scale=args.scale, slug=slug, lead=lead
+    )
+    # 1x: the demo's Tower Hamlets Together programme; Nx: the synthetic system's, which
+    # holds N times as many milestones (the demo itself is left as it is).
+    programmes = {
+        "1x": Programme.objects.get(body__system__slug="nel", body__slug="tht"),
+        f"{args.scale}x": Programme.objects.filter(body__system=big).first(),
+    }
     client = Client()
-    client.force_login(office)
-    page = reverse("milestones:programme", args=[programme.pk])
-    api = f"/api/v1/milestones/?programme={programme.pk}&page_size=500"
-    demo = programme.milestones.count()
-    for scale in (1, 10):
-        missing = demo * scale - programme.milestones.count()
-        if missing > 0:
-            add_milestones(count=missing, programme=programme, body=programme.body, lead=office)
+    client.force_login(lead)
+    for label, programme in programmes.items():
         total = programme.milestones.count()
-        for label, url in (("table", page), ("api list", api)):
+        pages = (
+            ("table", reverse("milestones:programme", args=[programme.pk])),
+            ("timeline", reverse("milestones:timeline", args=[programme.pk])),
+            ("api list", f"/api/v1/milestones/?programme={programme.pk}&page_size=500"),
+        )
+        for name, url in pages:
             measure(client, url)  # warm up
             ms, queries, status = measure(client, url)
             print(
-                f"{scale:>2}x {total:>4} milestones  {label:<9} {status}  {ms:7.1f} ms  "
+                f"{label:>4} {total:>5} milestones  {name:<9} {status}  {ms:7.1f} ms  "
                 f"{queries:3d} queries"
             )
-    os.unlink(path)
+    if path:
+        os.unlink(path)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ def make_big_system(*, scale: int, slug: str = "", lead: Any | None = None):
 
     slug = slug or f"big{scale}"
     with transaction.atomic():
+        # Named after the slug, so several systems of one scale can live side by side.
         system = landscape.system_create(
-            name=f"Benchmark system x{scale}", short_name=f"BIG{scale}", slug=slug
+            name=f"Benchmark system {slug} (x{scale})", short_name=slug.upper()[:20], slug=slug
         )
         board = landscape.body_create(system=system, name="ICB board", kind=BodyKind.ICB_BOARD)
         bodies = Body.objects.bulk_create(
@@ -164,15 +165,48 @@ def make_big_system(*, scale: int, slug: str = "", lead: Any | None = None):
                     for c in conditions[::2]
                 ]
             )
+        _add_programme(scale=scale, body=places[0], lead=lead)
     return system
 
 
-if __name__ == "__main__":
+def _add_programme(*, scale: int, body: Any, lead: Any | None) -> None:
+    """A programme of the first place with ``scale`` times the demo's seven milestones."""
+    from bench.bench_milestones import add_milestones
+    from milestones.models import Programme
+
+    programme = Programme.objects.create(name=f"{body.name} transformation", body=body)
+    add_milestones(count=7 * scale, programme=programme, body=body, lead=lead)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Make synthetic systems for benchmarks.")
+    parser.add_argument("scale", type=int, nargs="?", default=10)
+    parser.add_argument("--count", type=int, default=1, help="how many systems of this scale")
+    parser.add_argument("--lead", default="", help="username to make their governance lead")
+    args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_portal.settings")
     import django
 
     django.setup()
-    scale = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    created = make_big_system(scale=scale)
-    print(f"Created {created} ({created.slug}).")
+    from django.contrib.auth import get_user_model
+
+    from governance.models import IntegratedCareSystem
+
+    lead = get_user_model().objects.get(username=args.lead) if args.lead else None
+    made = 0
+    n = 0
+    while made < args.count:
+        n += 1
+        slug = f"big{args.scale}" if n == 1 else f"big{args.scale}-{n}"
+        if IntegratedCareSystem.objects.filter(slug=slug).exists():
+            continue
+        created = make_big_system(scale=args.scale, slug=slug, lead=lead)
+        print(f"Created {created} ({created.slug}).")
+        made += 1
+
+
+if __name__ == "__main__":
+    main()

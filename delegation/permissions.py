@@ -19,58 +19,38 @@ Built on ``governance.permissions``; nothing else in this app decides access. Th
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
-from governance.permissions import Action as LandscapeAction
+from ics_portal.policy import Action, Policy, ids_in, is_active, remember
 
 from .models import Condition, ConditionAssessment, EntryStatus, Function, MapEntry, MapVersion
 
-
-class Action(StrEnum):
-    VIEW = "view"
-    EDIT = "edit"
-    # Record the owner body's self-assessment of a condition.
-    ASSESS = "assess"
-    # Record the ICB's assurance of a condition.
-    ASSURE = "assure"
-    # Publish a version of the map (asked of a system).
-    PUBLISH = "publish"
+__all__ = ["Action", "can"]
 
 
-def _is_active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+def live_system_ids(user: Any) -> frozenset[int]:
+    """Systems whose live map the user reads: led, or holding a body role in them."""
+
+    def work_out() -> frozenset[int]:
+        return (
+            landscape.system_ids(user, Action.EDIT)
+            | landscape.body_system_ids(user, Action.ACT_AS_PROGRAMME_OFFICE)
+            | landscape.body_system_ids(user, Action.ACT_AS_BOARD_MEMBER)
+        )
+
+    return remember(user, "delegation.live_system_ids", work_out)
 
 
 def live_map_systems(user: Any) -> QuerySet[IntegratedCareSystem]:
-    """Systems whose live map the user reads: led, or holding a body role in them."""
-    if not _is_active(user):
-        return IntegratedCareSystem.objects.none()
-    office = landscape.bodies_where(user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE)
-    board = landscape.bodies_where(user, LandscapeAction.ACT_AS_BOARD_MEMBER)
-    return IntegratedCareSystem.objects.filter(
-        Q(pk__in=landscape.systems_led_by(user).values("pk"))
-        | Q(pk__in=office.values("system_id"))
-        | Q(pk__in=board.values("system_id"))
-    )
-
-
-def _live_system_ids(user: Any) -> frozenset[int]:
-    # Cached on the user object for the request, like guardian's checker: a page that
-    # asks for fifty rows costs one query, not fifty.
-    cached = getattr(user, "_delegation_live_system_ids", None)
-    if cached is None:
-        cached = frozenset(live_map_systems(user).values_list("pk", flat=True))
-        user._delegation_live_system_ids = cached
-    return cached
+    return IntegratedCareSystem.objects.filter(pk__in=ids_in(live_system_ids(user)))
 
 
 def may_read_live_map(user: Any, system: IntegratedCareSystem) -> bool:
-    return _is_active(user) and system.pk in _live_system_ids(user)
+    return is_active(user) and system.pk in live_system_ids(user)
 
 
 def may_edit_map(user: Any, system: IntegratedCareSystem) -> bool:
@@ -78,41 +58,37 @@ def may_edit_map(user: Any, system: IntegratedCareSystem) -> bool:
 
 
 def may_read_versions(user: Any, system: IntegratedCareSystem) -> bool:
-    return landscape.can(user, LandscapeAction.VIEW, system)
+    return landscape.can(user, Action.VIEW, system)
 
 
 # --- lists --------------------------------------------------------------------------
 
 
 def visible_functions(user: Any) -> QuerySet[Function]:
-    return Function.objects.filter(system__in=live_map_systems(user).values("pk"))
+    return Function.objects.filter(system_id__in=ids_in(live_system_ids(user)))
 
 
 def _body_visible(prefix: str, user: Any) -> Q:
     # An entry naming a body the user may not see (an unpublished one) stays hidden too.
-    return Q(**{f"{prefix}receiving_body__isnull": True}) | Q(
-        **{f"{prefix}receiving_body__in": landscape.bodies_visible_to(user).values("pk")}
+    return Q(**{f"{prefix}receiving_body__isnull": True}) | landscape.bodies_q(
+        user, prefix=f"{prefix}receiving_body__"
     )
 
 
-def _draft_bodies(user: Any) -> QuerySet[Body]:
-    """Bodies whose drafts the user reads: as lead, programme office or board member."""
-    office = landscape.bodies_where(user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE)
-    board = landscape.bodies_where(user, LandscapeAction.ACT_AS_BOARD_MEMBER)
-    return Body.objects.filter(Q(pk__in=office.values("pk")) | Q(pk__in=board.values("pk")))
-
-
 def _drafts_visible(prefix: str, user: Any) -> Q:
+    """A proposed entry is read by the lead, and its receiving body's office and board."""
+    body = f"{prefix}receiving_body__"
     return (
         ~Q(**{f"{prefix}status": EntryStatus.PROPOSED})
-        | Q(**{f"{prefix}function__system__in": landscape.systems_led_by(user).values("pk")})
-        | Q(**{f"{prefix}receiving_body__in": _draft_bodies(user).values("pk")})
+        | Q(**{f"{prefix}function__system_id__in": ids_in(landscape.system_ids(user, Action.EDIT))})
+        | landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix=body)
+        | landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix=body)
     )
 
 
 def visible_map_entries(user: Any) -> QuerySet[MapEntry]:
     return MapEntry.objects.filter(
-        Q(function__system__in=live_map_systems(user).values("pk"))
+        Q(function__system_id__in=ids_in(live_system_ids(user)))
         & _body_visible("", user)
         & _drafts_visible("", user)
     )
@@ -120,7 +96,7 @@ def visible_map_entries(user: Any) -> QuerySet[MapEntry]:
 
 def visible_conditions(user: Any) -> QuerySet[Condition]:
     return Condition.objects.filter(
-        Q(map_entry__function__system__in=live_map_systems(user).values("pk"))
+        Q(map_entry__function__system_id__in=ids_in(live_system_ids(user)))
         & _body_visible("map_entry__", user)
         & _drafts_visible("map_entry__", user)
     )
@@ -131,15 +107,14 @@ def visible_assessments(user: Any) -> QuerySet[ConditionAssessment]:
 
 
 def visible_map_versions(user: Any) -> QuerySet[MapVersion]:
-    return MapVersion.objects.filter(system__in=landscape.systems_visible_to(user).values("pk"))
+    return MapVersion.objects.filter(system_id__in=ids_in(landscape.system_ids(user)))
 
 
 def assessable_conditions(user: Any) -> QuerySet[Condition]:
     """Conditions the user may assess: their office's own, or all in a system they lead."""
-    if not _is_active(user):
-        return Condition.objects.none()
-    office = landscape.bodies_where(user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE)
-    return Condition.objects.filter(owner_body__in=office.values("pk"))
+    return Condition.objects.filter(
+        landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="owner_body__")
+    )
 
 
 def receiving_bodies_for(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
@@ -154,24 +129,24 @@ def receiving_bodies_for(user: Any, system: IntegratedCareSystem) -> QuerySet[Bo
 
 def _can_function(user: Any, action: Action, function: Function) -> bool:
     if action == Action.VIEW:
-        return may_read_live_map(user, function.system)
+        return function.system_id in live_system_ids(user)
     if action == Action.EDIT:
-        return may_edit_map(user, function.system)
+        return landscape.is_governance_lead(user, function.system_id)
     return False
 
 
 def _entry_body_visible(user: Any, entry: MapEntry) -> bool:
-    return entry.receiving_body_id is None or landscape.can(
-        user, LandscapeAction.VIEW, entry.receiving_body
-    )
+    return entry.receiving_body_id is None or landscape.can(user, Action.VIEW, entry.receiving_body)
 
 
 def _entry_draft_visible(user: Any, entry: MapEntry) -> bool:
-    if entry.status != EntryStatus.PROPOSED or may_edit_map(user, entry.function.system):
+    if entry.status != EntryStatus.PROPOSED or landscape.is_governance_lead(
+        user, entry.function.system_id
+    ):
         return True
     return entry.receiving_body_id is not None and (
-        landscape.can(user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE, entry.receiving_body)
-        or landscape.can(user, LandscapeAction.ACT_AS_BOARD_MEMBER, entry.receiving_body)
+        landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, entry.receiving_body)
+        or landscape.can(user, Action.ACT_AS_BOARD_MEMBER, entry.receiving_body)
     )
 
 
@@ -186,22 +161,22 @@ def _can_entry(user: Any, action: Action, entry: MapEntry) -> bool:
 
 
 def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
-    system = condition.map_entry.function.system
+    system_id = condition.map_entry.function.system_id
     if action == Action.VIEW:
         return (
-            may_read_live_map(user, system)
+            system_id in live_system_ids(user)
             and _entry_body_visible(user, condition.map_entry)
             and _entry_draft_visible(user, condition.map_entry)
         )
     if action == Action.EDIT:
-        return may_edit_map(user, system)
+        return landscape.is_governance_lead(user, system_id)
     if action == Action.ASSESS:
-        # bodies_where answers for the lead as well as the owner's programme office.
-        return may_read_live_map(user, system) and landscape.can(
-            user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE, condition.owner_body
+        # The landscape answers for the lead as well as the owner's programme office.
+        return system_id in live_system_ids(user) and landscape.can(
+            user, Action.ACT_AS_PROGRAMME_OFFICE, condition.owner_body
         )
     if action == Action.ASSURE:
-        return may_edit_map(user, system)
+        return landscape.is_governance_lead(user, system_id)
     return False
 
 
@@ -214,7 +189,7 @@ def _can_assessment(user: Any, action: Action, assessment: ConditionAssessment) 
 
 def _can_version(user: Any, action: Action, version: MapVersion) -> bool:
     if action == Action.VIEW:
-        return may_read_versions(user, version.system)
+        return version.system_id in landscape.system_ids(user)
     # A published version is a record: nobody edits it.
     return False
 
@@ -227,23 +202,25 @@ def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool
     return False
 
 
-_CAN = {
-    Function: _can_function,
-    MapEntry: _can_entry,
-    Condition: _can_condition,
-    ConditionAssessment: _can_assessment,
-    MapVersion: _can_version,
-    IntegratedCareSystem: _can_system,
-}
-
-
-def can(user: Any, action: Action | str, obj: Model) -> bool:
-    """May ``user`` do ``action`` to ``obj``? For a system, VIEW means its live map."""
-    rule = _CAN.get(type(obj))
-    if rule is None:
-        raise TypeError(f"The delegation policy does not cover {type(obj).__name__}")
-    try:
-        action = Action(action)
-    except ValueError:
-        return False
-    return rule(user, action, obj)
+policy = Policy(
+    "delegation",
+    rules={
+        Function: _can_function,
+        MapEntry: _can_entry,
+        Condition: _can_condition,
+        ConditionAssessment: _can_assessment,
+        MapVersion: _can_version,
+        IntegratedCareSystem: _can_system,
+    },
+    lists={
+        Function: visible_functions,
+        MapEntry: visible_map_entries,
+        Condition: visible_conditions,
+        ConditionAssessment: visible_assessments,
+        MapVersion: visible_map_versions,
+    },
+)
+# For a system, VIEW means its live map.
+can = policy.can
+visible = policy.visible
+access = policy.access

@@ -243,7 +243,7 @@ def body_delegations(user: Any, body: Body) -> dict[str, Any]:
     conditions = list(
         with_latest_status(
             permissions.visible_conditions(user).filter(map_entry__in=[e.pk for e in entries])
-        ).select_related("map_entry__function", "owner_body")
+        ).select_related("map_entry__function", "map_entry__receiving_body", "owner_body")
     )
     for condition in conditions:
         condition.overdue = condition.is_overdue(condition.latest_status, today)

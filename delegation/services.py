@@ -23,6 +23,7 @@ from ics_portal.history.door import Door, history_context
 from ics_portal.history.records import bulk_create_with_history, record_changes
 from ics_portal.uploads import Progress, no_progress
 
+from . import revisions
 from .models import (
     AssessmentStatus,
     Condition,
@@ -193,6 +194,11 @@ def map_entries_bulk_create(
         raise ValidationError(
             "Two entries would be in force for the same function and body; nothing was created."
         ) from None
+    # bulk_create sends no signals: move the map's revision on ourselves.
+    function_ids = {e.function_id for e in created}
+    revisions.map_changed(
+        *Function.objects.filter(pk__in=function_ids).values_list("system_id", flat=True).distinct()
+    )
     return created
 
 

@@ -21,26 +21,15 @@ from governance.concurrency import StaleWrite, rebase, version_field
 from governance.models import IntegratedCareSystem
 from governance.models.jobs import new_token
 from governance.scoping import scope_form
-from ics_portal import uploads
+from ics_portal import conditional, uploads
 from ics_portal.ids import as_id
 
 from . import forms, import_rows, imports, permissions, selectors, services, spreadsheets, tasks
 from .diff import diff_rows
+from .matrix import LEVEL_SHORT, LEVEL_TAGS, matrix_html, matrix_page_parts
 from .models import AssessmentKind, AssessmentStatus, ConditionCategory, EntryStatus, Level
 from .permissions import Action
 
-# Each level's colour in the matrix and legend (an NHS.UK tag modifier); the level is
-# always written out too, so colour is never the only signal.
-LEVEL_TAGS = {level: f"map-level map-level--{level.value}" for level in Level}
-LEVEL_SHORT = {
-    Level.RESERVED: "Reserved",
-    Level.ICB_COMMITTEE: "ICB committee",
-    Level.INDIVIDUAL: "Individual",
-    Level.PLACE: "Place",
-    Level.COLLABORATIVE: "Collaborative",
-    Level.JOINT_COMMITTEE: "Joint committee",
-    Level.LEAD_PROVIDER: "Lead provider",
-}
 STATUS_TAGS = {
     AssessmentStatus.NOT_ASSESSED: "nhsuk-tag--grey",
     AssessmentStatus.MET: "nhsuk-tag--green",
@@ -62,11 +51,6 @@ def _editable_system(request: HttpRequest, slug: str) -> IntegratedCareSystem:
     if not permissions.may_edit_map(request.user, system):
         raise PermissionDenied
     return system
-
-
-def _require(request: HttpRequest, action: Action, obj: Any) -> None:
-    if not permissions.can(request.user, action, obj):
-        raise PermissionDenied
 
 
 def _base_context(request: HttpRequest, system: IntegratedCareSystem) -> dict[str, Any]:
@@ -103,14 +87,24 @@ def matrix(request: HttpRequest, system: str) -> HttpResponse:
     elif not form.is_bound:
         form = forms.MatrixFilterForm(initial={"status": EntryStatus.IN_FORCE}, groups=groups)
     context = _base_context(request, system_obj)
+    # The page is a function of the cached table's key and the flags around it: a
+    # client holding it gets 304 before anything is built.
+    etag = conditional.page_etag(request, matrix_page_parts(request.user, system_obj, filters))
+    changed = system_obj.map_changed_at
+    if (
+        unchanged := conditional.not_modified(request, etag=etag, last_modified=changed)
+    ) is not None:
+        return unchanged
     context.update(
         {
             "form": form,
-            "matrix": selectors.matrix(request.user, system_obj, **filters),
+            "matrix_table": matrix_html(request.user, system_obj, filters),
             "legend": [(level, LEVEL_TAGS[level]) for level in Level],
         }
     )
-    return render(request, "delegation/matrix.html", context)
+    response = render(request, "delegation/matrix.html", context)
+    conditional.stamp(response, etag=etag, last_modified=changed)
+    return response
 
 
 @login_required
@@ -244,8 +238,7 @@ def _entry_initial(entry: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     initial = {**_entry_initial(entry), "function": entry.function_id, "status": entry.status}
     form = forms.EntryForm(request.POST or None, initial=initial, system=system)
@@ -271,8 +264,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_supersede(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     form = forms.EntryFieldsForm(request.POST or None, initial=_entry_initial(entry), system=system)
     version_field(_scoped(request, form), entry)
@@ -302,8 +294,7 @@ def entry_supersede(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     form = version_field(forms.RevokeForm(request.POST or None), entry)
     if request.method == "POST" and form.is_valid():
@@ -365,8 +356,7 @@ def function_create(request: HttpRequest, system: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def function_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    function = selectors.function_get(request.user, pk)
-    _require(request, Action.EDIT, function)
+    function = permissions.access(request.user, Action.EDIT, selectors.function_get, pk)
     initial = {
         name: getattr(function, name)
         for name in ("code", "name", "group", "description", "statutory_basis", "display_order")
@@ -456,8 +446,7 @@ def condition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.entry_get(request.user, pk)
-    _require(request, Action.EDIT, entry)
+    entry = permissions.access(request.user, Action.EDIT, selectors.entry_get, pk)
     system = entry.function.system
     initial = {"owner_body": entry.receiving_body_id}
     form = _scoped(
@@ -484,8 +473,7 @@ def condition_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    condition = selectors.condition_get(request.user, pk)
-    _require(request, Action.EDIT, condition)
+    condition = permissions.access(request.user, Action.EDIT, selectors.condition_get, pk)
     system = condition.map_entry.function.system
     form = forms.ConditionForm(
         request.POST or None, initial=forms.ConditionForm.initial_from(condition), system=system
@@ -511,9 +499,9 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _assessment_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """Record the owner body's self-assessment or the ICB's assurance: one form, two
     rights (``Action.ASSESS`` / ``Action.ASSURE``), checked before the form is read."""
-    condition = selectors.condition_get(request.user, pk)
     is_self = kind == AssessmentKind.SELF
-    _require(request, Action.ASSESS if is_self else Action.ASSURE, condition)
+    action = Action.ASSESS if is_self else Action.ASSURE
+    condition = permissions.access(request.user, action, selectors.condition_get, pk)
     system = condition.map_entry.function.system
     form = forms.AssessmentForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():

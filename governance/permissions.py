@@ -1,7 +1,7 @@
-"""Who may do what in the ICS landscape: the one place that asks django-guardian.
+"""Who may do what in the ICS landscape: the rules every other policy builds on.
 
 Views, the API, the admin and tasks call ``can`` for one object and ``visible`` for a
-list; nothing else asks about permissions. The rules:
+list; nothing else decides about permissions. The rules:
 
 - Default deny. A user sees nothing of a system they hold no role in, and callers
   answer 404 for it, exactly as for an object that does not exist.
@@ -12,155 +12,168 @@ list; nothing else asks about permissions. The rules:
 
 Guardian holds the grants as rows in direct foreign-key tables (see
 ``models/object_permissions.py``), written only by ``services.role_grant`` and
-``services.role_revoke`` from the user's active role assignments.
+``services.role_revoke`` from the user's active role assignments. They are read once
+per request (``governance.scope``); every rule here works from those ids, and the
+lists filter on them (``system_ids`` and ``bodies_q`` give them to the other apps).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
-from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_objects_for_user
+from django.db.models import Q, QuerySet
+
+from ics_portal.policy import Action, Policy, ids_in, is_active
 
 from .models import Body, IntegratedCareSystem, Membership, Organisation, RoleAssignment
+from .scope import grants_of
+
+__all__ = ["Action", "bodies_q", "can", "system_ids", "visible"]
 
 
-class Action(StrEnum):
-    VIEW = "view"
-    EDIT = "edit"
-    MANAGE_ROLES = "manage_roles"
-    # Programme-office work for a body: drafting its proposals, updating its milestones.
-    ACT_AS_PROGRAMME_OFFICE = "act_as_programme_office"
-    # Board-member work for a body: reviewing and recording positions.
-    ACT_AS_BOARD_MEMBER = "act_as_board_member"
+# --- the ids this user may act on, worked out once per request ----------------------
 
 
-def _is_active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+def system_ids(user: Any, action: Action = Action.VIEW) -> frozenset[int]:
+    """Systems in which the user may do ``action``: VIEW any role; EDIT, MANAGE_ROLES and
+    PUBLISH the governance lead only."""
+    grants = grants_of(user)
+    if action == Action.VIEW:
+        return grants.system_ids("view_system")
+    return grants.system_ids("lead_system")
 
 
-def _checker(user: Any) -> ObjectPermissionChecker:
-    # One checker per user object: guardian caches what it has read, so the checks a
-    # page makes cost one query per kind of object rather than one per check.
-    checker = getattr(user, "_governance_permission_checker", None)
-    if checker is None:
-        checker = ObjectPermissionChecker(user)
-        user._governance_permission_checker = checker
-    return checker
+def bodies_q(user: Any, action: Action = Action.VIEW, prefix: str = "") -> Q:
+    """A filter for the bodies on which the user may do ``action``, on the body itself
+    or through ``prefix`` (``"receiving_body__"``). Built from the request's grants, not
+    from a query, so a lead of a very large system pays nothing for its size."""
+    grants = grants_of(user)
+    led = ids_in(grants.system_ids("lead_system"))
+
+    def where(**lookups: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    if action == Action.VIEW:
+        return (
+            where(system_id__in=led)
+            | where(system_id__in=ids_in(grants.system_ids("view_system")), is_published=True)
+            | where(pk__in=ids_in(grants.body_ids("view_body")))
+        )
+    if action in (Action.EDIT, Action.MANAGE_ROLES):
+        return where(system_id__in=led)
+    if action == Action.ACT_AS_PROGRAMME_OFFICE:
+        return where(system_id__in=led) | where(
+            pk__in=ids_in(grants.body_ids("act_as_programme_office"))
+        )
+    if action == Action.ACT_AS_BOARD_MEMBER:
+        return where(pk__in=ids_in(grants.body_ids("act_as_board_member")))
+    raise ValueError(f"Unknown action {action!r} for bodies")
 
 
-def _objects(user: Any, perm: str, klass: type[Model]) -> QuerySet:
-    return get_objects_for_user(user, perm, klass=klass, accept_global_perms=False)
+def may_act_for(user: Any, action: Action, body: Body) -> bool:
+    """``can`` for a body, from the body in hand (its id and system) and the grants."""
+    return is_active(user) and _can_body(user, Action(action), body)
+
+
+def scope_in(user: Any, system_id: int) -> tuple[Any, ...]:
+    """What decides which of a system's bodies (and so which of its map) the user sees:
+    for cache keys. Which bodies are published is the data's part, not the viewer's."""
+    grants = grants_of(user)
+    own = sorted(
+        (codename, pk)
+        for codename, ids in grants.bodies.items()
+        for pk in ids
+        if grants.body_system.get(pk) == system_id
+    )
+    return (
+        system_id in grants.system_ids("lead_system"),
+        system_id in grants.system_ids("view_system"),
+        own,
+    )
+
+
+def body_system_ids(user: Any, action: Action) -> frozenset[int]:
+    """Systems holding a body for which the user may do ``action``."""
+    grants = grants_of(user)
+    found = {
+        grants.body_system[pk]
+        for codename in {
+            Action.ACT_AS_PROGRAMME_OFFICE: ("act_as_programme_office",),
+            Action.ACT_AS_BOARD_MEMBER: ("act_as_board_member",),
+            Action.VIEW: ("view_body",),
+        }.get(Action(action), ())
+        for pk in grants.body_ids(codename)
+    }
+    if action in (Action.ACT_AS_PROGRAMME_OFFICE, Action.EDIT, Action.MANAGE_ROLES):
+        found |= grants.system_ids("lead_system")
+    return frozenset(found)
 
 
 # --- which objects of a kind may this user see -------------------------------------
 
 
 def systems_visible_to(user: Any) -> QuerySet[IntegratedCareSystem]:
-    if not _is_active(user):
-        return IntegratedCareSystem.objects.none()
-    return _objects(user, "governance.view_system", IntegratedCareSystem)
+    return IntegratedCareSystem.objects.filter(pk__in=ids_in(system_ids(user)))
 
 
 def systems_led_by(user: Any) -> QuerySet[IntegratedCareSystem]:
     """Systems in which the user is the governance lead."""
-    if not _is_active(user):
-        return IntegratedCareSystem.objects.none()
-    return _objects(user, "governance.lead_system", IntegratedCareSystem)
+    return IntegratedCareSystem.objects.filter(pk__in=ids_in(system_ids(user, Action.EDIT)))
 
 
 def bodies_visible_to(user: Any) -> QuerySet[Body]:
-    if not _is_active(user):
-        return Body.objects.none()
-    own = _objects(user, "governance.view_body", Body).values("pk")
-    return Body.objects.filter(
-        Q(system__in=systems_led_by(user).values("pk"))
-        | Q(system__in=systems_visible_to(user).values("pk"), is_published=True)
-        | Q(pk__in=own)
-    )
+    return Body.objects.filter(bodies_q(user))
 
 
 def bodies_where(user: Any, action: Action) -> QuerySet[Body]:
     """Bodies for which the user may do ``action``: e.g. act as the programme office."""
-    if not _is_active(user):
-        return Body.objects.none()
-    led = Q(system__in=systems_led_by(user).values("pk"))
-    if action == Action.VIEW:
-        return bodies_visible_to(user)
-    if action in (Action.EDIT, Action.MANAGE_ROLES):
-        return Body.objects.filter(led)
-    if action == Action.ACT_AS_PROGRAMME_OFFICE:
-        office = _objects(user, "governance.act_as_programme_office", Body).values("pk")
-        return Body.objects.filter(led | Q(pk__in=office))
-    if action == Action.ACT_AS_BOARD_MEMBER:
-        board = _objects(user, "governance.act_as_board_member", Body).values("pk")
-        return Body.objects.filter(pk__in=board)
-    raise ValueError(f"Unknown action {action!r} for bodies")
+    return Body.objects.filter(bodies_q(user, action))
 
 
 def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(system__in=systems_visible_to(user).values("pk"))
+    return Organisation.objects.filter(system_id__in=ids_in(system_ids(user)))
 
 
 def memberships_visible_to(user: Any) -> QuerySet[Membership]:
-    return Membership.objects.filter(body__in=bodies_visible_to(user).values("pk"))
+    return Membership.objects.filter(bodies_q(user, prefix="body__"))
 
 
 def role_assignments_visible_to(user: Any) -> QuerySet[RoleAssignment]:
     """Your own roles, and every role in a system you lead."""
-    if not _is_active(user):
+    if not is_active(user):
         return RoleAssignment.objects.none()
-    return RoleAssignment.objects.filter(
-        Q(user=user) | Q(system__in=systems_led_by(user).values("pk"))
+    return RoleAssignment.objects.filter(user=user) | RoleAssignment.objects.filter(
+        system_id__in=ids_in(system_ids(user, Action.EDIT))
     )
-
-
-_VISIBLE = {
-    IntegratedCareSystem: systems_visible_to,
-    Body: bodies_visible_to,
-    Organisation: organisations_visible_to,
-    Membership: memberships_visible_to,
-    RoleAssignment: role_assignments_visible_to,
-}
-
-
-def visible(user: Any, model: type[Model]) -> QuerySet:
-    """Every object of ``model`` the user may see."""
-    try:
-        return _VISIBLE[model](user)
-    except KeyError:
-        raise TypeError(f"The landscape policy does not cover {model.__name__}") from None
 
 
 # --- may this user do this to this object ------------------------------------------
 
 
-def is_governance_lead(user: Any, system: IntegratedCareSystem) -> bool:
-    return _is_active(user) and _checker(user).has_perm("governance.lead_system", system)
+def is_governance_lead(user: Any, system: IntegratedCareSystem | int) -> bool:
+    pk = system if isinstance(system, int) else system.pk
+    return is_active(user) and pk in system_ids(user, Action.EDIT)
 
 
-def _may_view_system(user: Any, system: IntegratedCareSystem) -> bool:
-    return _is_active(user) and _checker(user).has_perm("governance.view_system", system)
+def _may_view_system(user: Any, system_id: int) -> bool:
+    return system_id in system_ids(user)
 
 
 def _may_view_body(user: Any, body: Body) -> bool:
-    if not _is_active(user):
-        return False
-    checker = _checker(user)
-    if checker.has_perm("governance.view_body", body):
-        return True
-    if body.is_published and checker.has_perm("governance.view_system", body.system):
-        return True
-    return checker.has_perm("governance.lead_system", body.system)
+    # From the object in hand and the grants: no query, and true to what was loaded.
+    grants = grants_of(user)
+    return (
+        body.pk in grants.body_ids("view_body")
+        or body.system_id in grants.system_ids("lead_system")
+        or (body.is_published and body.system_id in grants.system_ids("view_system"))
+    )
 
 
 def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool:
     if action == Action.VIEW:
-        return _may_view_system(user, system)
+        return _may_view_system(user, system.pk)
     if action in (Action.EDIT, Action.MANAGE_ROLES):
-        return is_governance_lead(user, system)
+        return is_governance_lead(user, system.pk)
     return False
 
 
@@ -168,21 +181,21 @@ def _can_body(user: Any, action: Action, body: Body) -> bool:
     if action == Action.VIEW:
         return _may_view_body(user, body)
     if action in (Action.EDIT, Action.MANAGE_ROLES):
-        return is_governance_lead(user, body.system)
+        return is_governance_lead(user, body.system_id)
     if action == Action.ACT_AS_PROGRAMME_OFFICE:
-        return is_governance_lead(user, body.system) or (
-            _is_active(user) and _checker(user).has_perm("governance.act_as_programme_office", body)
+        return is_governance_lead(user, body.system_id) or body.pk in grants_of(user).body_ids(
+            "act_as_programme_office"
         )
     if action == Action.ACT_AS_BOARD_MEMBER:
-        return _is_active(user) and _checker(user).has_perm("governance.act_as_board_member", body)
+        return body.pk in grants_of(user).body_ids("act_as_board_member")
     return False
 
 
 def _can_organisation(user: Any, action: Action, organisation: Organisation) -> bool:
     if action == Action.VIEW:
-        return _may_view_system(user, organisation.system)
+        return _may_view_system(user, organisation.system_id)
     if action == Action.EDIT:
-        return is_governance_lead(user, organisation.system)
+        return is_governance_lead(user, organisation.system_id)
     return False
 
 
@@ -190,47 +203,40 @@ def _can_membership(user: Any, action: Action, membership: Membership) -> bool:
     if action == Action.VIEW:
         return _may_view_body(user, membership.body)
     if action == Action.EDIT:
-        return is_governance_lead(user, membership.body.system)
+        return is_governance_lead(user, membership.body.system_id)
     return False
 
 
 def _can_role_assignment(user: Any, action: Action, assignment: RoleAssignment) -> bool:
     if action == Action.VIEW:
-        return (_is_active(user) and assignment.user_id == user.pk) or is_governance_lead(
-            user, assignment.system
-        )
+        return assignment.user_id == user.pk or is_governance_lead(user, assignment.system_id)
     if action in (Action.EDIT, Action.MANAGE_ROLES):
-        return is_governance_lead(user, assignment.system)
+        return is_governance_lead(user, assignment.system_id)
     return False
 
 
-_CAN = {
-    IntegratedCareSystem: _can_system,
-    Body: _can_body,
-    Organisation: _can_organisation,
-    Membership: _can_membership,
-    RoleAssignment: _can_role_assignment,
-}
-
-
-def can(user: Any, action: Action | str, obj: Model) -> bool:
-    """May ``user`` do ``action`` to ``obj``? Unknown actions and objects are denied."""
-    rule = _CAN.get(type(obj))
-    if rule is None:
-        raise TypeError(f"The landscape policy does not cover {type(obj).__name__}")
-    try:
-        action = Action(action)
-    except ValueError:
-        return False
-    return rule(user, action, obj)
-
-
-def prefetch(user: Any, objects: list[Model] | QuerySet) -> None:
-    """Load the user's grants on ``objects`` in one query, before checking each of them."""
-    if _is_active(user) and objects:
-        _checker(user).prefetch_perms(objects)
+policy = Policy(
+    "landscape",
+    rules={
+        IntegratedCareSystem: _can_system,
+        Body: _can_body,
+        Organisation: _can_organisation,
+        Membership: _can_membership,
+        RoleAssignment: _can_role_assignment,
+    },
+    lists={
+        IntegratedCareSystem: systems_visible_to,
+        Body: bodies_visible_to,
+        Organisation: organisations_visible_to,
+        Membership: memberships_visible_to,
+        RoleAssignment: role_assignments_visible_to,
+    },
+)
+can = policy.can
+visible = policy.visible
+access = policy.access
 
 
 def may_use_admin(user: Any) -> bool:
     """The Django admin is the operators' back office: superusers only."""
-    return _is_active(user) and user.is_superuser
+    return is_active(user) and user.is_superuser

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ics_portal.policy import forget
+
 from .concurrency import versioned_write
 from .models import (
     Body,
@@ -193,6 +195,7 @@ def role_grant(
         RoleAssignment(user=user, role=role, system=system, body=body, granted_by=granted_by)
     )
     _sync_object_permissions(user=user, system=system)
+    forget(user)  # a policy answer kept for this user object would now be stale
     return assignment
 
 
@@ -210,6 +213,7 @@ def role_revoke(
         assignment.revoked_by = revoked_by
         assignment.save(update_fields=["revoked_at", "revoked_by"])
     _sync_object_permissions(user=assignment.user, system=assignment.system)
+    forget(assignment.user)
     return assignment
 
 

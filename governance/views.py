@@ -42,11 +42,12 @@ def landscape(request: HttpRequest, system: str) -> HttpResponse:
 def body(request: HttpRequest, system: str, body: str) -> HttpResponse:
     ics = selectors.system_get(request.user, system)
     the_body = selectors.body_get(request.user, ics, body)
-    visible_ids = set(
-        selectors.bodies_in(request.user, ics)
-        .filter(pk__in=[the_body.parent_id, the_body.accountable_to_id])
-        .values_list("pk", flat=True)
-    )
+    # From the related bodies in hand and the request's grants: no query.
+    visible_ids = {
+        b.pk
+        for b in (the_body.parent, the_body.accountable_to)
+        if b is not None and permissions.can(request.user, permissions.Action.VIEW, b)
+    }
     return render(
         request,
         "governance/body.html",

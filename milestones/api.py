@@ -91,8 +91,7 @@ class MilestoneViewSet(
         patch = MilestonePatchSerializer(data=request.data, context=self.get_serializer_context())
         patch.is_valid(raise_exception=True)
         changes = patch.changes()
-        needs = Action.UPDATE if set(changes) <= services.UPDATE_FIELDS else Action.EDIT
-        if not permissions.can(user, needs, milestone):
+        if not permissions.can(user, permissions.action_for_changes(changes), milestone):
             raise exceptions.PermissionDenied("You may not change this milestone.")
         try:
             services.milestone_update(

@@ -1,6 +1,6 @@
 """Who may read and change programmes and milestones: the milestones policy.
 
-Built on ``governance.permissions``; nothing else in this app asks guardian. Rules:
+Built on ``governance.permissions``; nothing else in this app decides access. Rules:
 
 - Reading: everyone with a role in a system reads its programmes; a milestone is read
   by whoever may see its owner body (for a published body: everyone with a role in the
@@ -16,136 +16,125 @@ Built on ``governance.permissions``; nothing else in this app asks guardian. Rul
 
 from __future__ import annotations
 
-from enum import StrEnum
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
+from django.db.models import Q, QuerySet
 
-from governance import permissions as gp
+from governance import permissions as landscape
 from governance.models import Body
-from governance.permissions import Action as GovernanceAction
+from governance.scope import object_grants
+from ics_portal.policy import Action, Policy, ids_in, is_active
 
-from .models import Milestone, Programme
+from .models import (
+    Milestone,
+    MilestoneGroupObjectPermission,
+    MilestoneUserObjectPermission,
+    Programme,
+)
+
+__all__ = ["Action", "can"]
 
 LEAD_PERMISSION = "milestones.update_milestone"
 LEAD_CODENAME = "update_milestone"
 
 
-class Action(StrEnum):
-    VIEW = "view"
-    # Status, progress, dates and a note: what a milestone's lead may do.
-    UPDATE = "update"
-    # Everything, including lead, owner, parent and dependencies.
-    EDIT = "edit"
-    # Add milestones to a programme.
-    ADD_MILESTONE = "add_milestone"
+def action_for_changes(fields: Iterable[str]) -> Action:
+    """The right a change of these fields needs: UPDATE for what a lead may change
+    (``services.UPDATE_FIELDS``), EDIT for anything else."""
+    from .services import UPDATE_FIELDS  # services import this module
+
+    return Action.UPDATE if set(fields) <= UPDATE_FIELDS else Action.EDIT
 
 
-def _is_active(user: Any) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+def _led_ids(user: Any) -> frozenset[int]:
+    """Milestones the user holds the lead's grant on (one query, once per request)."""
+    return object_grants(
+        user, MilestoneUserObjectPermission, MilestoneGroupObjectPermission, LEAD_CODENAME
+    )
 
 
-def _led_milestones(user: Any) -> QuerySet[Milestone]:
+def _led(user: Any) -> Q:
     """Milestones the user leads, in systems they still hold a role in: a lead who
     leaves the system loses the milestone with it."""
-    led = get_objects_for_user(user, LEAD_PERMISSION, klass=Milestone, accept_global_perms=False)
-    return led.filter(owner_body__system__in=gp.systems_visible_to(user).values("pk"))
+    return Q(pk__in=ids_in(_led_ids(user))) & Q(
+        owner_body__system_id__in=ids_in(landscape.system_ids(user))
+    )
+
+
+def _office(user: Any, prefix: str) -> Q:
+    return landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix=prefix)
 
 
 # --- querysets ---------------------------------------------------------------------
 
 
 def visible_programmes(user: Any) -> QuerySet[Programme]:
-    if not _is_active(user):
+    if not is_active(user):
         return Programme.objects.none()
-    systems = gp.systems_visible_to(user).values("pk")
-    return Programme.objects.filter(Q(system__in=systems) | Q(body__system__in=systems))
+    systems = ids_in(landscape.system_ids(user))
+    return Programme.objects.filter(Q(system_id__in=systems) | Q(body__system_id__in=systems))
 
 
 def editable_programmes(user: Any) -> QuerySet[Programme]:
-    if not _is_active(user):
+    if not is_active(user):
         return Programme.objects.none()
-    led = gp.systems_led_by(user).values("pk")
-    office = gp.bodies_where(user, GovernanceAction.ACT_AS_PROGRAMME_OFFICE).values("pk")
+    led = ids_in(landscape.system_ids(user, Action.EDIT))
     return Programme.objects.filter(
-        Q(system__in=led) | Q(body__system__in=led) | Q(body__in=office)
+        Q(system_id__in=led) | Q(body__system_id__in=led) | _office(user, "body__")
     )
 
 
 def visible_milestones(user: Any) -> QuerySet[Milestone]:
-    if not _is_active(user):
+    if not is_active(user):
         return Milestone.objects.none()
-    return Milestone.objects.filter(
-        Q(owner_body__in=gp.bodies_visible_to(user).values("pk"))
-        | Q(pk__in=_led_milestones(user).values("pk"))
-    )
+    return Milestone.objects.filter(landscape.bodies_q(user, prefix="owner_body__") | _led(user))
 
 
 def editable_milestones(user: Any) -> QuerySet[Milestone]:
-    if not _is_active(user):
+    if not is_active(user):
         return Milestone.objects.none()
-    office = gp.bodies_where(user, GovernanceAction.ACT_AS_PROGRAMME_OFFICE).values("pk")
-    return Milestone.objects.filter(owner_body__in=office)
+    return Milestone.objects.filter(_office(user, "owner_body__"))
 
 
 def updatable_milestones(user: Any) -> QuerySet[Milestone]:
-    if not _is_active(user):
+    if not is_active(user):
         return Milestone.objects.none()
-    office = gp.bodies_where(user, GovernanceAction.ACT_AS_PROGRAMME_OFFICE).values("pk")
-    return Milestone.objects.filter(
-        Q(owner_body__in=office) | Q(pk__in=_led_milestones(user).values("pk"))
-    )
+    return Milestone.objects.filter(_office(user, "owner_body__") | _led(user))
 
 
 def bodies_for_new_milestones(user: Any) -> QuerySet[Body]:
     """Bodies the user may make the owner of a milestone."""
-    return gp.bodies_where(user, GovernanceAction.ACT_AS_PROGRAMME_OFFICE)
-
-
-_VISIBLE = {Programme: visible_programmes, Milestone: visible_milestones}
-
-
-def visible(user: Any, model: type[Model]) -> QuerySet:
-    try:
-        return _VISIBLE[model](user)
-    except KeyError:
-        raise TypeError(f"The milestones policy does not cover {model.__name__}") from None
+    return landscape.bodies_where(user, Action.ACT_AS_PROGRAMME_OFFICE)
 
 
 # --- one object --------------------------------------------------------------------
 
 
 def _is_office(user: Any, body: Body) -> bool:
-    return gp.can(user, GovernanceAction.ACT_AS_PROGRAMME_OFFICE, body)
+    return landscape.may_act_for(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
 
 
 def _is_lead_of(user: Any, milestone: Milestone) -> bool:
-    return (
-        _is_active(user)
-        and gp._checker(user).has_perm(LEAD_CODENAME, milestone)
-        and gp.can(user, GovernanceAction.VIEW, milestone.owner_body.system)
-    )
+    if milestone.pk not in _led_ids(user):
+        return False
+    return milestone.owner_body.system_id in landscape.system_ids(user)
 
 
 def _can_programme(user: Any, action: Action, programme: Programme) -> bool:
-    if not _is_active(user):
-        return False
     if action == Action.VIEW:
-        system = programme.body.system if programme.body_id else programme.system
-        return gp.can(user, GovernanceAction.VIEW, system)
+        system_id = programme.body.system_id if programme.body_id else programme.system_id
+        return system_id in landscape.system_ids(user)
     if action in (Action.EDIT, Action.ADD_MILESTONE, Action.UPDATE):
         if programme.body_id:
             return _is_office(user, programme.body)
-        return gp.is_governance_lead(user, programme.system)
+        return landscape.is_governance_lead(user, programme.system_id)
     return False
 
 
 def _can_milestone(user: Any, action: Action, milestone: Milestone) -> bool:
-    if not _is_active(user):
-        return False
     if action == Action.VIEW:
-        return gp.can(user, GovernanceAction.VIEW, milestone.owner_body) or _is_lead_of(
+        return landscape.can(user, Action.VIEW, milestone.owner_body) or _is_lead_of(
             user, milestone
         )
     if action in (Action.EDIT, Action.ADD_MILESTONE):
@@ -155,28 +144,11 @@ def _can_milestone(user: Any, action: Action, milestone: Milestone) -> bool:
     return False
 
 
-_CAN = {Programme: _can_programme, Milestone: _can_milestone}
-
-
-def can(user: Any, action: Action | str, obj: Model) -> bool:
-    """May ``user`` do ``action`` to ``obj``? Unknown actions are denied."""
-    rule = _CAN.get(type(obj))
-    if rule is None:
-        raise TypeError(f"The milestones policy does not cover {type(obj).__name__}")
-    try:
-        action = Action(action)
-    except ValueError:
-        return False
-    return rule(user, action, obj)
-
-
-def prefetch(user: Any, milestones: list[Milestone] | QuerySet) -> None:
-    """Load the user's grants for a page of milestones (and their bodies) up front."""
-    if not _is_active(user) or not milestones:
-        return
-    milestones = list(milestones)
-    gp.prefetch(user, milestones)
-    bodies = list({m.owner_body_id: m.owner_body for m in milestones}.values())
-    gp.prefetch(user, bodies)
-    systems = list({b.system_id: b.system for b in bodies}.values())
-    gp.prefetch(user, systems)
+policy = Policy(
+    "milestones",
+    rules={Programme: _can_programme, Milestone: _can_milestone},
+    lists={Programme: visible_programmes, Milestone: visible_milestones},
+)
+can = policy.can
+visible = policy.visible
+access = policy.access

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -99,7 +99,7 @@ def _table(
         set(base.order_by().values_list("owner_body__slug", "owner_body__name")),
         key=lambda kv: kv[1],
     )
-    can_add = programme is not None and permissions.can(
+    may_add = programme is not None and permissions.can(
         request.user, Action.ADD_MILESTONE, programme
     )
     context = {
@@ -122,8 +122,8 @@ def _table(
             "lead": request.GET.get("lead", ""),
             "sort": request.GET.get("sort", "due"),
         },
-        "can_add": can_add,
-        "can_bulk": bool(updatable),
+        "may_add": may_add,
+        "may_bulk": bool(updatable),
         "today": timezone.localdate(),
         "here": request.get_full_path(),
         "bulk_errors": request.session.pop(BULK_ERRORS, []),
@@ -180,8 +180,8 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dependencies": dependencies,
         "rag_reasons": rag_reasons(milestone, children=children, dependencies=dependencies),
         "dependents": selectors.dependents_of(request.user, milestone),
-        "can_update": permissions.can(request.user, Action.UPDATE, milestone),
-        "can_edit": permissions.can(request.user, Action.EDIT, milestone),
+        "may_update": permissions.can(request.user, Action.UPDATE, milestone),
+        "may_edit": permissions.can(request.user, Action.EDIT, milestone),
         "statuses": Status.choices,
         "here": request.get_full_path(),
     }
@@ -209,9 +209,7 @@ def _form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get(request.user, pk)
-    if not permissions.can(request.user, Action.ADD_MILESTONE, programme):
-        raise PermissionDenied("You may not add milestones to this programme.")
+    programme = permissions.access(request.user, Action.ADD_MILESTONE, selectors.programme_get, pk)
     form = _form(request, programme, None, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         values = form.values()
@@ -243,9 +241,7 @@ def _attach(form: MilestoneForm, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    milestone = selectors.milestone_get(request.user, pk)
-    if not permissions.can(request.user, Action.EDIT, milestone):
-        raise PermissionDenied("You may not edit this milestone.")
+    milestone = permissions.access(request.user, Action.EDIT, selectors.milestone_get, pk)
     programme = milestone.programme
     form = _form(request, programme, milestone, request.POST if request.method == "POST" else None)
     stale = None
@@ -286,9 +282,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_inline(request: HttpRequest, pk: int) -> HttpResponse:
     """Status and progress from the table row; htmx swaps the row, otherwise redirect."""
-    milestone = selectors.milestone_get(request.user, pk)
-    if not permissions.can(request.user, Action.UPDATE, milestone):
-        raise PermissionDenied("You may not update this milestone.")
+    milestone = permissions.access(request.user, Action.UPDATE, selectors.milestone_get, pk)
     form = InlineUpdateForm(request.POST)
     error = ""
     stale = None
@@ -341,7 +335,7 @@ def milestone_inline(request: HttpRequest, pk: int) -> HttpResponse:
                 "row_stale": stale is not None,
                 "kept": kept,
                 "here": back,
-                "can_bulk": True,
+                "may_bulk": True,
                 "live": True,
             },
         )

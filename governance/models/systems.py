@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 from ics_portal.history.records import tracked
 from ics_portal.validators import validate_no_bidi_controls
@@ -14,8 +15,13 @@ class IntegratedCareSystem(Versioned):
         max_length=20, unique=True, help_text="How the papers abbreviate it, e.g. NEL."
     )
     slug = models.SlugField(max_length=40, unique=True)
+    # When anything shown on the system's decision map last changed: the map's revision
+    # in cache keys and ETags, and its Last-Modified. Set by ``delegation.revisions``.
+    map_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    history = tracked(system="id")
+    # map_changed_at is the matrix cache's revision stamp, bumped by every map write: it
+    # is plumbing, not something a person changed about the system.
+    history = tracked(system="id", excluded_fields=["map_changed_at"])
 
     class Meta:
         ordering = ["name"]

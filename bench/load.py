@@ -1,0 +1,299 @@
+"""Load benchmark: gunicorn with production settings on the current database, driven by wrk.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ics_speed .venv/bin/python bench/load.py
+    make bench-load                          # the same, with DATABASE_URL from the environment
+
+For the floor (``/healthz/live``) and each main page, at 1x (the NEL demo) and at the
+chosen scale (a synthetic system from ``make_big_system``, made if missing), it runs
+``wrk`` for a few seconds at a fixed concurrency, right after a floor run in the same
+round, and prints requests per second, p50 and p95 latency and the page's share of the
+floor. Everything runs on 127.0.0.1; each run is bounded by ``--duration``.
+
+Personas sign in by a session made in this process (the production session store,
+shared with gunicorn through the database or Redis), as the test client does.
+``wrk`` is the Debian package of that name: installed here when missing and allowed
+(root), otherwise the script says how. Figures are for comparing runs on one machine,
+not targets asserted by tests (GUIDE: speed goals live in bench/ scripts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH p50=%d p95=%d requests=%d non2xx=%d errors=%d\\n",
+    latency:percentile(50), latency:percentile(95), summary.requests,
+    summary.errors.status, summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    bad: int
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing wrk (Debian package)…", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, env=env)
+        found = shutil.which("wrk")
+    if not found:
+        sys.exit("wrk is needed: sudo apt-get install wrk")
+    return found
+
+
+def production_env(args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "ics_portal.settings",
+            "DJANGO_ENV": "production",
+            "DEBUG": "0",
+            "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{args.port}",
+            "SECURE_SSL_REDIRECT": "0",
+        }
+    )
+    return env
+
+
+def prepare(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """Demo and Nx data present; a session cookie per persona."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench.make_big_system import make_big_system
+    from governance.models import IntegratedCareSystem
+
+    if args.migrate:
+        call_command("migrate", verbosity=0)
+    if not IntegratedCareSystem.objects.filter(slug="nel").exists():
+        print("Loading the demo…", flush=True)
+        call_command("load_demo", verbosity=0)
+    users = get_user_model().objects
+    slug = f"big{args.scale}"
+    if not IntegratedCareSystem.objects.filter(slug=slug).exists():
+        print(f"Making the {args.scale}x system ({slug})…", flush=True)
+        make_big_system(scale=args.scale, slug=slug, lead=users.get(username="icb.governance"))
+    cookies = {}
+    for username in ("icb.governance", "tht.office"):
+        client = Client()
+        client.force_login(users.get(username=username))
+        cookies[username] = {
+            settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value
+        }
+    return cookies
+
+
+def pages(scale: int) -> list[tuple[str, str, str]]:
+    """(label, persona, path) for each main page at 1x and at the scale."""
+    from milestones.models import Programme
+
+    big = f"big{scale}"
+    tht = Programme.objects.get(body__system__slug="nel", body__slug="tht").pk
+    big_programme = Programme.objects.filter(body__system__slug=big).first()
+    lead = "icb.governance"
+    rows = []
+    for size, system, body, programme in (
+        ("1x", "nel", "tht", tht),
+        (f"{scale}x", big, "place-0", big_programme.pk if big_programme else None),
+    ):
+        rows += [
+            (f"matrix {size}", lead, f"/maps/{system}/"),
+            (f"entries {size}", lead, f"/maps/{system}/entries/"),
+            (f"body delegations {size}", lead, f"/maps/{system}/bodies/{body}/"),
+            (f"conditions {size}", lead, f"/maps/{system}/conditions/"),
+            (f"landscape {size}", lead, f"/systems/{system}/"),
+            (f"body page {size}", lead, f"/systems/{system}/bodies/{body}/"),
+            (f"API map-entries {size}", lead, f"/api/v1/map-entries/?system={system}"),
+        ]
+        if programme:
+            rows += [
+                (f"milestones table {size}", lead, f"/milestones/programmes/{programme}/"),
+                (f"timeline {size}", lead, f"/milestones/programmes/{programme}/timeline/"),
+                (
+                    f"API milestones {size}",
+                    lead,
+                    f"/api/v1/milestones/?programme={programme}&page_size=500",
+                ),
+            ]
+    return rows
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect to sign-in must show as 302, not as the login page's 200
+
+
+def fetch_status(base: str, path: str, cookie: str) -> int:
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=60) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def run_wrk(wrk: str, args: argparse.Namespace, url: str, cookie: str, lua: str) -> Result:
+    command = [
+        wrk,
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        lua,
+        url,
+    ]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(
+        command, capture_output=True, text=True, timeout=args.duration + 30, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    stats = dict(re.findall(r"(\w+)=(\d+)", out.split("BENCH", 1)[1]))
+    return Result(
+        rps=rps,
+        p50_ms=int(stats["p50"]) / 1000,
+        p95_ms=int(stats["p95"]) / 1000,
+        bad=int(stats["non2xx"]) + int(stats["errors"]),
+    )
+
+
+def wait_for(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz/live", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit("gunicorn did not answer /healthz/live")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8190)
+    parser.add_argument("--rounds", type=int, default=1, help="medians over this many")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each page")
+    parser.add_argument("--pause", type=float, default=3, help="seconds between runs")
+    parser.add_argument("--only", default="", help="run only pages whose label has this")
+    parser.add_argument("--migrate", action="store_true", help="migrate the database first")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the database to benchmark (PostgreSQL, say).")
+
+    sys.path.insert(0, str(ROOT))
+    env = production_env(args)
+    os.environ.update(env)
+    wrk = ensure_wrk()
+    cookies = prepare(args)
+    from django.conf import settings
+
+    wanted = [p for p in pages(args.scale) if args.only in p[0]]
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ics_portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(LUA)
+        lua = handle.name
+    try:
+        wait_for(base)
+        name = settings.SESSION_COOKIE_NAME
+        print(
+            f"gunicorn {args.workers} workers, production settings, "
+            f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; wrk "
+            f"-t{args.threads} -c{args.connections} -d{args.duration}s, "
+            f"{args.rounds} round(s), medians\n"
+        )
+        header = f"{'page':<26}{'status':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        print(header + f"{'% floor':>9}{'floor/s':>9}")
+        for label, persona, path in wanted:
+            cookie = f"{name}={cookies[persona][name]}"
+            status = fetch_status(base, path, cookie)
+            if status != 200:
+                print(f"{label:<26}{status:>7}  skipped: not a 200", flush=True)
+                continue
+            # Every worker builds its templates and caches before the measured runs.
+            warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
+            run_wrk(wrk, warm, base + path, cookie, lua)
+            floors, runs = [], []
+            for _ in range(args.rounds):
+                # Let the workers drain the last run's queue, or the floor waits behind it.
+                time.sleep(args.pause)
+                wait_for(base)
+                floors.append(run_wrk(wrk, args, base + "/healthz/live", "", lua))
+                runs.append(run_wrk(wrk, args, base + path, cookie, lua))
+            floor = statistics.median(r.rps for r in floors)
+            rps = statistics.median(r.rps for r in runs)
+            p50 = statistics.median(r.p50_ms for r in runs)
+            p95 = statistics.median(r.p95_ms for r in runs)
+            bad = sum(r.bad for r in runs)
+            note = f"  ({bad} non-2xx/errors)" if bad else ""
+            print(
+                f"{label:<26}{status:>7}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}"
+                f"{100 * rps / floor if floor else 0:>8.1f}%{floor:>9.0f}{note}",
+                flush=True,
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        os.unlink(lua)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The plumbing every app's policy module is built on; the rules stay in those modules.
+
+- ``Action``: one vocabulary of what a person may do, shared by every policy, view and
+  template (templates read it as ``may_<action>`` flags).
+- ``is_active``: anonymous and deactivated users may do nothing.
+- ``remember`` / ``forget``: what a policy worked out for a user is kept on that user
+  object, which Django builds afresh for each request, so a page asks the database
+  once per request whatever number of checks, lists and template tags it makes.
+- ``Policy``: one app's rules as two tables (may this user do this to this object;
+  which objects of a kind may this user see), and ``access``: an object and the right
+  to act on it in one step, 404 for missing and invisible alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.core.signals import request_started
+from django.db.models import Model, QuerySet
+from django.dispatch import receiver
+
+T = TypeVar("T")
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"
+    MANAGE_ROLES = "manage_roles"
+    # Programme-office work for a body: drafting its proposals, updating its milestones.
+    ACT_AS_PROGRAMME_OFFICE = "act_as_programme_office"
+    # Board-member work for a body: reviewing and recording positions.
+    ACT_AS_BOARD_MEMBER = "act_as_board_member"
+    # Record the owner body's self-assessment of a condition.
+    ASSESS = "assess"
+    # Record the ICB's assurance of a condition.
+    ASSURE = "assure"
+    # Publish a version of the map (asked of a system).
+    PUBLISH = "publish"
+    # A milestone's status, progress, dates and a note: what its lead may do.
+    UPDATE = "update"
+    # Add milestones to a programme.
+    ADD_MILESTONE = "add_milestone"
+
+
+def is_active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+_MEMO = "_policy_memo"
+# A fresh token at the start of every request: a user object that outlives a request
+# (a test client's forced login, a cached object) is worked out afresh in the next one.
+_request: ContextVar[object | None] = ContextVar("policy_request", default=None)
+
+
+@receiver(request_started)
+def _new_request(**kwargs: Any) -> None:
+    _request.set(object())
+
+
+def remember(user: Any, key: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per user object and request, then kept."""
+    token = _request.get()
+    held = getattr(user, _MEMO, None)
+    if held is None or held[0] is not token:
+        held = (token, {})
+        try:
+            setattr(user, _MEMO, held)
+        except AttributeError:  # AnonymousUser and friends: nothing worth keeping
+            return compute()
+    memo = held[1]
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def forget(user: Any) -> None:
+    """Drop what was remembered: after the user's roles change within one request."""
+    if user is not None and hasattr(user, _MEMO):
+        delattr(user, _MEMO)
+
+
+Rule = Callable[[Any, Action, Any], bool]
+
+
+class Policy:
+    """One app's rules: ``can`` for one object, ``visible`` for a list."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        rules: dict[type[Model], Rule],
+        lists: dict[type[Model], Callable[[Any], QuerySet]] | None = None,
+    ) -> None:
+        self.name = name
+        self.rules = rules
+        self.lists = lists or {}
+
+    def can(self, user: Any, action: Action | str, obj: Model) -> bool:
+        """May ``user`` do ``action`` to ``obj``? Unknown actions are denied."""
+        rule = self.rules.get(type(obj))
+        if rule is None:
+            raise TypeError(f"The {self.name} policy does not cover {type(obj).__name__}")
+        try:
+            action = Action(action)
+        except ValueError:
+            return False
+        return is_active(user) and rule(user, action, obj)
+
+    def visible(self, user: Any, model: type[Model]) -> QuerySet:
+        """Every object of ``model`` the user may see."""
+        try:
+            return self.lists[model](user)
+        except KeyError:
+            raise TypeError(f"The {self.name} policy does not cover {model.__name__}") from None
+
+    def access(
+        self, user: Any, action: Action | str, get: Callable[..., T], *args: Any, **kwargs: Any
+    ) -> T:
+        """An object and the right to act on it in one step. ``get`` is a selector,
+        ``<entity>_get(user, ...)``, which answers 404 for a missing object and an
+        invisible one alike; seen but not the user's to ``action`` answers 403."""
+        obj = get(user, *args, **kwargs)
+        if not self.can(user, action, obj):
+            raise PermissionDenied
+        return obj
+
+
+def ids_in(ids: Iterable[int]) -> list[int]:
+    """Ids for an ``__in`` filter, sorted so equal scopes give equal SQL."""
+    return sorted(ids)

@@ -1,0 +1,101 @@
+"""The shared policy plumbing: one scope per request, one access step."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.signals import request_started
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from delegation import permissions as delegation
+from delegation.models import Condition, MapEntry
+from governance import permissions as landscape
+from governance import selectors as landscape_selectors
+from governance.models import Body, IntegratedCareSystem
+from ics_portal.policy import Action, forget, remember
+from milestones import permissions as milestones
+from milestones import selectors as milestone_selectors
+from milestones.models import Milestone
+
+
+def test_remember_computes_once_per_request(persona):
+    user = persona("tht.office")
+    calls = []
+    request_started.send(sender=None)
+    for _ in range(3):
+        remember(user, "k", lambda: calls.append(1) or len(calls))
+    assert calls == [1]
+    request_started.send(sender=None)  # the same user object in the next request
+    assert remember(user, "k", lambda: calls.append(1) or len(calls)) == 2
+    forget(user)
+    assert remember(user, "k", lambda: calls.append(1) or len(calls)) == 3
+
+
+@pytest.mark.parametrize("who", ["icb.governance", "tht.office", "tht.board", "viewer"])
+def test_every_check_of_a_request_shares_a_few_queries(who, persona):
+    """A page's checks, lists and tags read the grants once; guardian is never asked."""
+    user = persona(who)
+    request_started.send(sender=None)
+    entries = list(MapEntry.objects.select_related("function", "receiving_body"))
+    bodies = list(Body.objects.all())
+    milestones_ = list(Milestone.objects.select_related("owner_body"))
+    with CaptureQueriesContext(connection) as first:
+        landscape.system_ids(user)
+        landscape.bodies_q(user)
+        milestones.updatable_milestones(user)
+    with CaptureQueriesContext(connection) as rest:
+        for entry in entries:
+            delegation.can(user, Action.VIEW, entry)
+            delegation.can(user, Action.EDIT, entry)
+        for body in bodies:
+            landscape.can(user, Action.VIEW, body)
+            landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
+        for m in milestones_:
+            milestones.can(user, Action.UPDATE, m)
+        for action in (Action.VIEW, Action.EDIT, Action.ACT_AS_PROGRAMME_OFFICE):
+            landscape.bodies_q(user, action)
+        delegation.live_system_ids(user)
+    assert len(first.captured_queries) <= 4
+    assert rest.captured_queries == []
+    # The lists filter on those ids: no guardian subquery in their SQL.
+    if not delegation.live_system_ids(user):
+        return  # a viewer's list is empty: Django sends no SQL at all
+    sql = str(delegation.visible_map_entries(user).query)
+    assert "guardian" not in sql and "objectpermission" not in sql.lower()
+
+
+def test_lists_and_checks_agree(persona):
+    """Whatever a list holds, ``can`` allows; whatever it leaves out, ``can`` denies."""
+    for who in ("icb.governance", "tht.office", "newham.office", "viewer", "sel.governance"):
+        user = persona(who)
+        for model, policy in (
+            (IntegratedCareSystem, landscape),
+            (Body, landscape),
+            (MapEntry, delegation),
+            (Condition, delegation),
+            (Milestone, milestones),
+        ):
+            shown = set(policy.visible(user, model).values_list("pk", flat=True))
+            for obj in model.objects.all():
+                assert policy.can(user, Action.VIEW, obj) == (obj.pk in shown), (who, obj)
+
+
+def test_access_is_404_for_missing_and_invisible_and_403_for_seen_but_not_allowed(persona):
+    office, other = persona("tht.office"), persona("newham.office")
+    milestone = Milestone.objects.filter(owner_body__slug="tht").first()
+    get = milestone_selectors.milestone_get
+    with pytest.raises(Http404):
+        milestones.access(office, Action.UPDATE, get, 10**9)
+    with pytest.raises(Http404):
+        landscape.access(other, Action.VIEW, landscape_selectors.system_get, "sel")
+    assert landscape.can(other, Action.VIEW, milestone.owner_body)  # THT is published
+    with pytest.raises(PermissionDenied):
+        milestones.access(other, Action.EDIT, get, milestone.pk)
+    assert milestones.access(office, Action.EDIT, get, milestone.pk).pk == milestone.pk
+
+
+def test_unknown_actions_are_denied(persona):
+    user = persona("icb.governance")
+    system = IntegratedCareSystem.objects.get(slug="nel")
+    assert landscape.can(user, Action.EDIT, system)
+    assert not landscape.can(user, "launch_rockets", system)
