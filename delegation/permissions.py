@@ -10,6 +10,20 @@ Built on ``governance.permissions``; nothing else in this app decides access. Th
   (the governance lead may too).
 - Viewers read published versions only: not the live map, entries or conditions.
 - Nobody sees anything of a system they hold no role in; callers answer 404.
+
+Delegation proposals (the workflow's states, transitions and roles are data in
+``proposals.workflow``; the rules below say who holds which role for a proposal):
+
+- The proposing body's programme office drafts, edits (draft only), submits and
+  withdraws its own proposals, and sees them from the first draft; another body's
+  office sees none of its drafts (404).
+- Board members of the proposing body read its proposals once submitted, comment and
+  record positions while in review; they cannot edit items or decide.
+- The system's governance lead reads every proposal of the system once submitted,
+  opens review, records the recommendation and the decision, and refreshes items the
+  map moved under.
+- Everyone else with a role in the system (viewers included) reads decided proposals
+  only; another system's users get 404 for everything.
 """
 
 from __future__ import annotations
@@ -20,10 +34,23 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from governance import permissions as landscape
-from governance.models import Body, IntegratedCareSystem
+from governance.models import Body, IntegratedCareSystem, Role, RoleAssignment
 from governance.permissions import Action as LandscapeAction
 
-from .models import Condition, ConditionAssessment, Function, MapEntry, MapVersion
+from .models import (
+    Condition,
+    ConditionAssessment,
+    Function,
+    MapEntry,
+    MapVersion,
+    Proposal,
+    ProposalComment,
+    ProposalItem,
+    ProposalPosition,
+)
+from .proposals import workflow
+from .proposals.workflow import Role as ProposalRole
+from .proposals.workflow import State
 
 
 class Action(StrEnum):
@@ -33,6 +60,18 @@ class Action(StrEnum):
     ASSESS = "assess"
     # Publish a version of the map (asked of a system).
     PUBLISH = "publish"
+    # Proposals: draft one for a body (asked of a system), the workflow's activities
+    # and transitions (named as in ``proposals.workflow``), and withdrawing a comment.
+    PROPOSE = "propose"
+    COMMENT = "comment"
+    POSITION = "position"
+    REOPEN = "reopen"
+    SUBMIT = "submit"
+    OPEN_REVIEW = "open_review"
+    RECOMMEND = "recommend"
+    DECIDE = "decide"
+    WITHDRAW = "withdraw"
+    REFRESH = "refresh"
 
 
 def _is_active(user: Any) -> bool:
@@ -180,10 +219,145 @@ def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool
         return may_read_live_map(user, system)
     if action in (Action.EDIT, Action.PUBLISH):
         return may_edit_map(user, system)
+    if action == Action.PROPOSE:
+        return proposing_bodies(user, system).exists()
+    return False
+
+
+# --- proposals -----------------------------------------------------------------------
+
+
+class ProposalScope:
+    """What a user is to proposals, read once per request (cached on the user object)."""
+
+    def __init__(self, user: Any) -> None:
+        if not _is_active(user):
+            self.led = self.office = self.board = self.systems = frozenset()
+            return
+        self.led = frozenset(landscape.systems_led_by(user).values_list("pk", flat=True))
+        # The programme office strictly: a governance lead may act as any body's office
+        # elsewhere, but a draft is its body's own until submitted.
+        self.office = frozenset(
+            RoleAssignment.objects.filter(
+                user=user, role=Role.PROGRAMME_OFFICE, revoked_at__isnull=True
+            ).values_list("body_id", flat=True)
+        )
+        self.board = frozenset(
+            landscape.bodies_where(user, LandscapeAction.ACT_AS_BOARD_MEMBER).values_list(
+                "pk", flat=True
+            )
+        )
+        self.systems = frozenset(landscape.systems_visible_to(user).values_list("pk", flat=True))
+
+    def roles(self, proposal: Proposal) -> frozenset[ProposalRole]:
+        roles = set()
+        if proposal.body_id in self.office:
+            roles.add(ProposalRole.OFFICE)
+        if proposal.body_id in self.board:
+            roles.add(ProposalRole.BOARD)
+        if proposal.system_id in self.led:
+            roles.add(ProposalRole.LEAD)
+        if proposal.system_id in self.systems:
+            roles.add(ProposalRole.READER)
+        return frozenset(roles)
+
+    def visible(self) -> Q:
+        submitted = Q(submitted_at__isnull=False)
+        return (
+            Q(body__in=self.office)
+            | (Q(body__in=self.board) & submitted)
+            | (Q(system__in=self.led) & submitted)
+            | Q(system__in=self.systems, state=State.DECIDED)
+        )
+
+
+def proposal_scope(user: Any) -> ProposalScope:
+    scope = getattr(user, "_delegation_proposal_scope", None)
+    if scope is None:
+        scope = ProposalScope(user)
+        if user is not None:
+            user._delegation_proposal_scope = scope
+    return scope
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    if not _is_active(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(proposal_scope(user).visible())
+
+
+def visible_proposal_items(user: Any) -> QuerySet[ProposalItem]:
+    return ProposalItem.objects.filter(proposal__in=visible_proposals(user).values("pk"))
+
+
+def visible_proposal_comments(user: Any) -> QuerySet[ProposalComment]:
+    return ProposalComment.objects.filter(proposal__in=visible_proposals(user).values("pk"))
+
+
+def visible_positions(user: Any) -> QuerySet[ProposalPosition]:
+    return ProposalPosition.objects.filter(proposal__in=visible_proposals(user).values("pk"))
+
+
+def proposing_bodies(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+    """The bodies the user drafts proposals for: those whose programme office they are."""
+    return Body.objects.filter(system=system, pk__in=proposal_scope(user).office).order_by("name")
+
+
+def proposal_roles(user: Any, proposal: Proposal) -> frozenset[ProposalRole]:
+    return proposal_scope(user).roles(proposal) if _is_active(user) else frozenset()
+
+
+def _may_view_proposal(roles: frozenset[ProposalRole], proposal: Proposal) -> bool:
+    if ProposalRole.OFFICE in roles:
+        return True
+    if roles & {ProposalRole.BOARD, ProposalRole.LEAD} and proposal.submitted_at is not None:
+        return True
+    return ProposalRole.READER in roles and proposal.state == State.DECIDED
+
+
+def _can_proposal(user: Any, action: Action, proposal: Proposal) -> bool:
+    roles = proposal_roles(user, proposal)
+    if not _may_view_proposal(roles, proposal):
+        return False
+    if action == Action.VIEW:
+        return True
+    rule = workflow.ACTIVITIES.get(action) or workflow.TRANSITIONS.get(action)
+    if rule is None:
+        return False
+    states = rule.states if isinstance(rule, workflow.Activity) else rule.sources
+    return proposal.state in states and bool(roles & rule.roles)
+
+
+def _can_item(user: Any, action: Action, item: ProposalItem) -> bool:
+    if action in (Action.VIEW, Action.EDIT, Action.COMMENT):
+        return _can_proposal(user, action, item.proposal)
+    return False
+
+
+def _can_comment(user: Any, action: Action, comment: ProposalComment) -> bool:
+    if action == Action.VIEW:
+        return _can_proposal(user, action, comment.proposal)
+    if action == Action.WITHDRAW:
+        # Only its author, and only while comments are open.
+        return (
+            _can_proposal(user, Action.COMMENT, comment.proposal)
+            and comment.author_id == user.pk
+            and comment.withdrawn_at is None
+        )
+    return False
+
+
+def _can_position(user: Any, action: Action, position: ProposalPosition) -> bool:
+    if action == Action.VIEW:
+        return _can_proposal(user, action, position.proposal)
     return False
 
 
 _CAN = {
+    Proposal: _can_proposal,
+    ProposalItem: _can_item,
+    ProposalComment: _can_comment,
+    ProposalPosition: _can_position,
     Function: _can_function,
     MapEntry: _can_entry,
     Condition: _can_condition,

@@ -21,6 +21,9 @@ class Condition(models.Model):
     owner_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="conditions_owned")
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an approved proposal removes the condition: the row and its assessments
+    # stay on record, but it no longer binds anyone.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "pk"]
