@@ -6,8 +6,10 @@ Built on ``governance.permissions``; nothing else in this app decides access. Th
   and publishes versions.
 - Programme offices and board members of any body in a system read that system's live
   map: functions, entries, conditions and their assessments.
-- A condition's owner body's programme office records assessments for that condition
-  (the governance lead may too).
+- A condition's owner body's programme office records its self-assessment and evidence
+  for that condition (the governance lead may too, on the office's behalf).
+- Only the system's governance lead records the ICB's assurance (met, partly met, not
+  met): the status dashboards count.
 - Viewers read published versions only: not the live map, entries or conditions.
 - Nobody sees anything of a system they hold no role in; callers answer 404.
 
@@ -56,8 +58,10 @@ from .proposals.workflow import State
 class Action(StrEnum):
     VIEW = "view"
     EDIT = "edit"
-    # Record an assessment of a condition.
+    # Record the owner body's self-assessment of a condition.
     ASSESS = "assess"
+    # Record the ICB's assurance of a condition.
+    ASSURE = "assure"
     # Publish a version of the map (asked of a system).
     PUBLISH = "publish"
     # Proposals: draft one for a body (asked of a system), the workflow's activities
@@ -197,6 +201,8 @@ def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
         return may_read_live_map(user, system) and landscape.can(
             user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE, condition.owner_body
         )
+    if action == Action.ASSURE:
+        return may_edit_map(user, system)
     return False
 
 

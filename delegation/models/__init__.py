@@ -1,5 +1,6 @@
 from .choices import (
     LEVEL_BODY_KINDS,
+    AssessmentKind,
     AssessmentStatus,
     ConditionCategory,
     DecisionRight,
@@ -23,11 +24,12 @@ from .proposals import (
     ProposalTransition,
     Recommendation,
 )
-from .versions import MapVersion
+from .versions import MapVersion, approving_bodies
 
 __all__ = [
     "LEVEL_BODY_KINDS",
     "POSITIONS_WITH_REASON",
+    "AssessmentKind",
     "AssessmentStatus",
     "Condition",
     "ConditionAssessment",
@@ -49,5 +51,6 @@ __all__ = [
     "ProposalPosition",
     "ProposalTransition",
     "Recommendation",
+    "approving_bodies",
     "entry_key",
 ]

@@ -137,8 +137,16 @@ def test_assessments_get_and_post_per_owner(api_as):
     )
     assert response.status_code == 201, response.content
     assert response.json()["assessed_by"] == "tht.office"
+    assert response.json()["kind"] == "self"
     assert ConditionAssessment.objects.filter(condition=condition).count() == before + 1
-    assert api_as("tht.office").get(f"/api/v1/conditions/{condition.pk}/").json()["status"] == "met"
+    detail = f"/api/v1/conditions/{condition.pk}/"
+    assert api_as("tht.office").get(detail).json()["self_status"] == "met"
+    # The office may not assure; the ICB may, and its status is the one that counts.
+    assured = {"kind": "assured", "status": "not_met", "note": "No evidence of outcomes"}
+    assert api_as("tht.office").post(url, assured, format="json").status_code == 403
+    assert api_as("icb.governance").post(url, assured, format="json").status_code == 201
+    read = api_as("tht.office").get(detail).json()
+    assert (read["status"], read["self_status"]) == ("not_met", "met")
 
 
 def test_publish_version_and_diff_against_live(api_as):
