@@ -213,6 +213,29 @@ def _apply_item(
     return None
 
 
+def _delegate_all(
+    items: list[ProposalItem], by: Any, made: dict[int, MapEntry], note: str
+) -> list[MapEntry]:
+    """The new delegations in one batch: each checked against the entry's rules, the
+    database's one-in-force constraint catching a clash for the whole batch."""
+    delegates = [i for i in items if i.kind == ItemKind.DELEGATE]
+    if not delegates:
+        return []
+    entries = []
+    for item in delegates:
+        entry = rules.resulting_entry(item)
+        entry.notes, entry.created_by = note, by
+        entries.append(entry)
+    try:
+        created = map_services.map_entries_bulk_create(entries=entries)
+    except ValidationError as error:
+        raise ApprovalRefused([Conflict(delegates[0], list(error.messages))]) from None
+    for item, entry in zip(delegates, created, strict=True):
+        item.result_entry = entry
+        made[item.function_id] = entry
+    return created
+
+
 def next_label(proposal: Proposal) -> str:
     labels = MapVersion.objects.filter(system=proposal.system_id).values_list("label", flat=True)
     numbers = [
@@ -237,7 +260,10 @@ def apply(proposal: Proposal, decision: Decision, by: Any) -> MapVersion:
     touched: list[MapEntry] = []
     try:
         with transaction.atomic():
+            touched.extend(_delegate_all(items, by, made, note))
             for item in items:
+                if item.kind == ItemKind.DELEGATE:
+                    continue
                 try:
                     entry = _apply_item(item, by, made, note)
                 except (ValidationError, IntegrityError, KeyError) as error:
@@ -245,7 +271,7 @@ def apply(proposal: Proposal, decision: Decision, by: Any) -> MapVersion:
                     raise ApprovalRefused([Conflict(item, list(messages))]) from None
                 if entry is not None:
                     touched.append(entry)
-                item.save(update_fields=["result_entry", "result_condition"])
+            ProposalItem.objects.bulk_update(items, ["result_entry", "result_condition"])
             for line in decision.condition_lines:
                 if not touched:
                     raise ApprovalRefused(

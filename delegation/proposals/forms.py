@@ -108,7 +108,7 @@ class ItemForm(NHSForm):
                     ("", "Unchanged" if kind == ItemKind.CHANGE else "Choose"),
                     *Level.choices,
                 ],
-                required=False,
+                required=kind == ItemKind.DELEGATE,
                 label="Where the decision sits",
             ),
             "governance_form": forms.ChoiceField(
@@ -131,7 +131,7 @@ class ItemForm(NHSForm):
                 required=False,
                 label="Financial limit (£)",
             ),
-            "effective_from": _date(required=False),
+            "effective_from": _date(required=kind == ItemKind.DELEGATE),
             "review_by": _date(required=False),
             "category": forms.ChoiceField(
                 choices=[("", "—"), *ConditionCategory.choices], required=False

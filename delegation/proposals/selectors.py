@@ -6,6 +6,7 @@ items, comments, positions and the log are each read once and laid out in Python
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -141,6 +142,9 @@ def _show(name: str, value: Any) -> str:
         return "—"
     if name in ("delegated_budget", "financial_limit"):
         return _money(value)
+    if name in ("effective_from", "review_by"):
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return f"{day:%-d %b %Y}"
     enums: dict[str, type[TextChoices]] = {
         "level": Level,
         "governance_form": GovernanceForm,
