@@ -87,7 +87,7 @@ def resulting_entry(item: ProposalItem) -> MapEntry | None:
             receiving_body=item.proposal.body,
             governance_form=item.governance_form,
             decision_right=item.decision_right or "decides",
-            delegated_budget=item.delegated_budget or Decimal("0"),
+            delegated_budget=item.delegated_budget,
             financial_limit=item.financial_limit,
             effective_from=item.effective_from,
             review_by=item.review_by,

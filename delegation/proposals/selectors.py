@@ -226,9 +226,8 @@ def budget_totals(proposal: Proposal, items: list[ProposalItem], live: dict) -> 
         if item.kind == ItemKind.DELEGATE:
             delta += item.delegated_budget or 0
         elif item.kind in (ItemKind.CHANGE, ItemKind.REVOKE) and item.entry_id:
-            base = Decimal(
-                (item.based_on or {}).get("delegated_budget") or item.entry.delegated_budget
-            )
+            recorded = (item.based_on or {}).get("delegated_budget") or item.entry.delegated_budget
+            base = Decimal(recorded or 0)  # a budget not recorded counts as none
             if item.kind == ItemKind.REVOKE:
                 delta -= base
             elif item.delegated_budget is not None:

@@ -15,9 +15,11 @@ def results(response):
 def test_live_readers_list_nel_entries_only(username, api_as):
     rows = results(api_as(username).get("/api/v1/map-entries/?page_size=500"))
     ids = {r["id"] for r in rows}
-    assert ids == set(
-        MapEntry.objects.filter(function__system__slug="nel").values_list("pk", flat=True)
-    )
+    nel = MapEntry.objects.filter(function__system__slug="nel")
+    if username == "newham.office":
+        # A proposed entry is Tower Hamlets' draft: Newham reads everything else.
+        nel = nel.exclude(status=EntryStatus.PROPOSED, receiving_body__slug="tht")
+    assert ids == set(nel.values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize("username", ("viewer",))

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delegation', '0002_assessment_kind'),
+        ('delegation', '0003_delegated_budget_not_recorded'),
         ('governance', '0002_system_view_change_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
