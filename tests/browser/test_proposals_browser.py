@@ -124,3 +124,48 @@ def test_a_proposal_from_draft_to_approval(page_as):
     assert lead.get_by_role("link", name=re.compile(r"PA-04 .*Tower Hamlets")).count() >= 1
     lead.goto("/maps/nel/versions/")
     assert version.label in lead.content()
+
+
+_CONTROLS = (
+    "main a[href], main button, main textarea, main select, "
+    "main input:not([type=hidden]), main summary"
+)
+# Radios of one group take the focus once (arrow keys move within it): one mark each.
+_MARK = """(selector) => { const marks = new Set();
+  document.querySelectorAll(selector).forEach((el, i) => {
+    // Inside a closed <details> only its summary shows; Enter on it opens the rest.
+    if (el.tagName !== 'SUMMARY' && el.closest('details:not([open])')) return;
+    const mark = el.type === 'radio' ? 'radio:' + el.name : String(i);
+    el.setAttribute('data-kb', mark); marks.add(mark); });
+  return marks.size; }"""
+
+
+def _reached_by_tab(page) -> tuple[set[str], int]:
+    """Tab through the page; which of its controls took the focus."""
+    total = page.evaluate(_MARK, _CONTROLS)
+    seen: set[str] = set()
+    for _ in range(total * 3 + 40):
+        page.keyboard.press("Tab")
+        mark = page.evaluate("() => document.activeElement?.getAttribute('data-kb')")
+        if mark is not None:
+            seen.add(mark)
+        if len(seen) == total:
+            break
+    return seen, total
+
+
+def test_the_review_pages_are_reachable_by_keyboard_alone(page_as):
+    """Every control on the pages of the review reaches the focus with Tab: the links,
+    the comment boxes and their buttons, the reply toggles, the position form."""
+    from delegation.models import Proposal
+
+    review = Proposal.objects.get(reference="THT-2026-03")
+    board = page_as("tht.board")
+    for url in (f"/proposal/{review.pk}/", f"/proposal/{review.pk}/position/"):
+        board.goto(url)
+        seen, total = _reached_by_tab(board)
+        assert total and len(seen) == total, f"{url}: {total - len(seen)} controls not reached"
+    lead = page_as("icb.governance")
+    lead.goto(f"/proposal/{review.pk}/recommend/")
+    seen, total = _reached_by_tab(lead)
+    assert total and len(seen) == total
