@@ -15,6 +15,16 @@ urlpatterns = [
         name="export",
     ),
     path("milestones/programmes/<int:pk>/import/", spreadsheets_views.import_, name="import"),
+    path(
+        "milestones/programmes/<int:pk>/import/<str:token>/",
+        spreadsheets_views.import_job,
+        name="import_job",
+    ),
+    path(
+        "milestones/programmes/<int:pk>/import/<str:token>/progress/",
+        spreadsheets_views.import_progress,
+        name="import_progress",
+    ),
     path("milestones/bulk-update/", views.bulk_update, name="bulk_update"),
     path("milestones/<int:pk>/", views.milestone_detail, name="detail"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="edit"),
