@@ -37,6 +37,7 @@ from .diff import diff_rows
 from .filters import ConditionFilter, FunctionFilter, MapEntryFilter, MapVersionFilter
 from .models import AssessmentKind, MapVersion
 from .permissions import Action
+from .proposals import api as proposals_api
 
 
 def _require(user: Any, action_: Action, obj: Model) -> None:
@@ -306,3 +307,4 @@ def register(router: BaseRouter) -> None:
     router.register("map-entries", MapEntryViewSet, basename="map-entry")
     router.register("conditions", ConditionViewSet, basename="condition")
     router.register("map-versions", MapVersionViewSet, basename="map-version")
+    proposals_api.register(router)

@@ -478,3 +478,6 @@ def load(*, stdout: TextIO) -> None:
             stdout.write(f"  no {slug} system: its map is skipped\n")
             continue
         loader(system, stdout)
+    from .proposals import demo as proposals_demo
+
+    proposals_demo.load(stdout=stdout)

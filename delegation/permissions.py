@@ -15,6 +15,20 @@ Built on ``governance.permissions``; nothing else in this app decides access. Th
   conditions); a proposed entry with no receiving body, the lead alone.
 - Viewers read published versions only: not the live map, entries or conditions.
 - Nobody sees anything of a system they hold no role in; callers answer 404.
+
+Delegation proposals (the workflow's states, transitions and roles are data in
+``proposals.workflow``; the rules below say who holds which role for a proposal):
+
+- The proposing body's programme office drafts, edits (draft only), submits and
+  withdraws its own proposals, and sees them from the first draft; another body's
+  office sees none of its drafts (404).
+- Board members of the proposing body read its proposals once submitted, comment and
+  record positions while in review; they cannot edit items or decide.
+- The system's governance lead reads every proposal of the system once submitted,
+  opens review, records the recommendation and the decision, and refreshes items the
+  map moved under.
+- Everyone else with a role in the system (viewers included) reads decided proposals
+  only; another system's users get 404 for everything.
 """
 
 from __future__ import annotations
@@ -25,9 +39,24 @@ from django.db.models import Q, QuerySet
 
 from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
+from governance.scope import grants_of
 from ics_portal.policy import Action, Policy, ids_in, is_active, remember
 
-from .models import Condition, ConditionAssessment, EntryStatus, Function, MapEntry, MapVersion
+from .models import (
+    Condition,
+    ConditionAssessment,
+    EntryStatus,
+    Function,
+    MapEntry,
+    MapVersion,
+    Proposal,
+    ProposalComment,
+    ProposalItem,
+    ProposalPosition,
+)
+from .proposals import workflow
+from .proposals.workflow import Role as ProposalRole
+from .proposals.workflow import State
 
 __all__ = ["Action", "can"]
 
@@ -199,12 +228,135 @@ def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool
         return may_read_live_map(user, system)
     if action in (Action.EDIT, Action.PUBLISH):
         return may_edit_map(user, system)
+    if action == Action.PROPOSE:
+        return proposing_bodies(user, system).exists()
+    return False
+
+
+# --- proposals -----------------------------------------------------------------------
+
+
+class ProposalScope:
+    """What a user is to proposals, read once per request (cached on the user object)."""
+
+    def __init__(self, user: Any) -> None:
+        if not is_active(user):
+            self.led = self.office = self.board = self.systems = frozenset()
+            return
+        grants = grants_of(user)
+        self.led = grants.system_ids("lead_system")
+        # The programme office strictly: a governance lead may act as any body's office
+        # elsewhere, but a draft is its body's own until submitted.
+        self.office = grants.body_ids("act_as_programme_office")
+        self.board = grants.body_ids("act_as_board_member")
+        self.systems = grants.system_ids("view_system")
+
+    def roles(self, proposal: Proposal) -> frozenset[ProposalRole]:
+        roles = set()
+        if proposal.body_id in self.office:
+            roles.add(ProposalRole.OFFICE)
+        if proposal.body_id in self.board:
+            roles.add(ProposalRole.BOARD)
+        if proposal.system_id in self.led:
+            roles.add(ProposalRole.LEAD)
+        if proposal.system_id in self.systems:
+            roles.add(ProposalRole.READER)
+        return frozenset(roles)
+
+    def visible(self) -> Q:
+        submitted = Q(submitted_at__isnull=False)
+        return (
+            Q(body__in=self.office)
+            | (Q(body__in=self.board) & submitted)
+            | (Q(system__in=self.led) & submitted)
+            | Q(system__in=self.systems, state=State.DECIDED)
+        )
+
+
+def proposal_scope(user: Any) -> ProposalScope:
+    return remember(user, "delegation.proposal_scope", lambda: ProposalScope(user))
+
+
+def visible_proposals(user: Any) -> QuerySet[Proposal]:
+    if not is_active(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(proposal_scope(user).visible())
+
+
+def visible_proposal_items(user: Any) -> QuerySet[ProposalItem]:
+    return ProposalItem.objects.filter(proposal__in=visible_proposals(user).values("pk"))
+
+
+def visible_proposal_comments(user: Any) -> QuerySet[ProposalComment]:
+    return ProposalComment.objects.filter(proposal__in=visible_proposals(user).values("pk"))
+
+
+def visible_positions(user: Any) -> QuerySet[ProposalPosition]:
+    return ProposalPosition.objects.filter(proposal__in=visible_proposals(user).values("pk"))
+
+
+def proposing_bodies(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+    """The bodies the user drafts proposals for: those whose programme office they are."""
+    return Body.objects.filter(system=system, pk__in=proposal_scope(user).office).order_by("name")
+
+
+def proposal_roles(user: Any, proposal: Proposal) -> frozenset[ProposalRole]:
+    return proposal_scope(user).roles(proposal) if is_active(user) else frozenset()
+
+
+def _may_view_proposal(roles: frozenset[ProposalRole], proposal: Proposal) -> bool:
+    if ProposalRole.OFFICE in roles:
+        return True
+    if roles & {ProposalRole.BOARD, ProposalRole.LEAD} and proposal.submitted_at is not None:
+        return True
+    return ProposalRole.READER in roles and proposal.state == State.DECIDED
+
+
+def _can_proposal(user: Any, action: Action, proposal: Proposal) -> bool:
+    roles = proposal_roles(user, proposal)
+    if not _may_view_proposal(roles, proposal):
+        return False
+    if action == Action.VIEW:
+        return True
+    rule = workflow.ACTIVITIES.get(action) or workflow.TRANSITIONS.get(action)
+    if rule is None:
+        return False
+    states = rule.states if isinstance(rule, workflow.Activity) else rule.sources
+    return proposal.state in states and bool(roles & rule.roles)
+
+
+def _can_item(user: Any, action: Action, item: ProposalItem) -> bool:
+    if action in (Action.VIEW, Action.EDIT, Action.COMMENT):
+        return _can_proposal(user, action, item.proposal)
+    return False
+
+
+def _can_comment(user: Any, action: Action, comment: ProposalComment) -> bool:
+    if action == Action.VIEW:
+        return _can_proposal(user, action, comment.proposal)
+    if action == Action.WITHDRAW:
+        # Only its author, and only while comments are open.
+        return (
+            _can_proposal(user, Action.COMMENT, comment.proposal)
+            and comment.author_id == user.pk
+            and comment.withdrawn_at is None
+        )
+    return False
+
+
+def _can_position(user: Any, action: Action, position: ProposalPosition) -> bool:
+    if action == Action.VIEW:
+        return _can_proposal(user, action, position.proposal)
     return False
 
 
 policy = Policy(
     "delegation",
     rules={
+        Proposal: _can_proposal,
+        ProposalItem: _can_item,
+        ProposalComment: _can_comment,
+        ProposalPosition: _can_position,
         Function: _can_function,
         MapEntry: _can_entry,
         Condition: _can_condition,
@@ -213,6 +365,10 @@ policy = Policy(
         IntegratedCareSystem: _can_system,
     },
     lists={
+        Proposal: visible_proposals,
+        ProposalItem: visible_proposal_items,
+        ProposalComment: visible_proposal_comments,
+        ProposalPosition: visible_positions,
         Function: visible_functions,
         MapEntry: visible_map_entries,
         Condition: visible_conditions,

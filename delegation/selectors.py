@@ -242,7 +242,9 @@ def body_delegations(user: Any, body: Body) -> dict[str, Any]:
     today = timezone.localdate()
     conditions = list(
         with_latest_status(
-            permissions.visible_conditions(user).filter(map_entry__in=[e.pk for e in entries])
+            permissions.visible_conditions(user).filter(
+                map_entry__in=[e.pk for e in entries], removed_at__isnull=True
+            )
         ).select_related("map_entry__function", "map_entry__receiving_body", "owner_body")
     )
     for condition in conditions:
@@ -274,6 +276,7 @@ def conditions_in(
             permissions.visible_conditions(user)
             .filter(map_entry__function__system=system)
             .exclude(map_entry__status__in=[EntryStatus.SUPERSEDED, EntryStatus.REVOKED])
+            .filter(removed_at__isnull=True)
         )
         .annotate(
             overdue=Case(
@@ -395,9 +398,9 @@ def entry_row(entry: MapEntry, conditions: list[Condition]) -> dict[str, Any]:
 
 def live_rows(system: IntegratedCareSystem) -> list[dict[str, Any]]:
     """The entries in force now, with their conditions, as version rows. Four queries."""
-    conditions = with_latest_status(Condition.objects.select_related("owner_body")).order_by(
-        "due_date", "pk"
-    )
+    conditions = with_latest_status(
+        Condition.objects.filter(removed_at__isnull=True).select_related("owner_body")
+    ).order_by("due_date", "pk")
     entries = (
         MapEntry.objects.filter(function__system=system, status=EntryStatus.IN_FORCE)
         .select_related("function", "receiving_body")

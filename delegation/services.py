@@ -386,6 +386,7 @@ def map_version_publish(
     meeting_date: dt.date,
     published_by: Any,
     minute_reference: str = "",
+    note: str = "",
 ) -> MapVersion:
     """Freeze the entries in force now, with their conditions, as a numbered version."""
     label = label.strip()
@@ -401,6 +402,7 @@ def map_version_publish(
             approved_by=approved_by,
             meeting_date=meeting_date,
             minute_reference=minute_reference,
+            note=note,
             published_by=published_by,
             published_at=timezone.now(),
             rows=rows,

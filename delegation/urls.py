@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import history_views, views
 
@@ -39,4 +39,5 @@ urlpatterns = [
         views.map_import_progress,
         name="map_import_progress",
     ),
+    path("", include("delegation.proposals.urls")),
 ]

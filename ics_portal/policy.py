@@ -44,6 +44,19 @@ class Action(StrEnum):
     UPDATE = "update"
     # Add milestones to a programme.
     ADD_MILESTONE = "add_milestone"
+    # Proposals: draft one for a body (asked of a system), the workflow's activities
+    # and transitions (named as in ``delegation.proposals.workflow``), and withdrawing
+    # a comment.
+    PROPOSE = "propose"
+    COMMENT = "comment"
+    POSITION = "position"
+    REOPEN = "reopen"
+    SUBMIT = "submit"
+    OPEN_REVIEW = "open_review"
+    RECOMMEND = "recommend"
+    DECIDE = "decide"
+    WITHDRAW = "withdraw"
+    REFRESH = "refresh"
 
 
 def is_active(user: Any) -> bool:

@@ -325,6 +325,10 @@ SPECTACULAR_SETTINGS = {
         "BodyKindEnum": "governance.models.BodyKind",
         "OrganisationKindEnum": "governance.models.OrganisationKind",
         "MembershipRoleEnum": "governance.models.MembershipRole",
+        # Delegation proposals: outcomes (recommended and decided), states (from and to).
+        "ProposalOutcomeEnum": "delegation.proposals.workflow.Outcome",
+        "ProposalStateEnum": "delegation.proposals.workflow.State",
+        "ProposalItemKindEnum": "delegation.models.ItemKind",
     },
 }
 

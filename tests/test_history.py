@@ -31,6 +31,16 @@ UNTRACKED = {
     "governance.job",
     # The change log the 409 answers are read from: written once, never changed.
     "governance.recordchange",
+    # A proposal's own records, each written once and never edited: its transition log,
+    # comments (withdrawn, never changed), positions (a change is a new row), the
+    # board's recommendation, the ICB's decision, what changed under it, notices sent.
+    "delegation.proposalchange",
+    "delegation.proposaltransition",
+    "delegation.proposalcomment",
+    "delegation.proposalposition",
+    "delegation.recommendation",
+    "delegation.decision",
+    "delegation.noticesent",
     "governance.systemuserobjectpermission",  # derived from role assignments
     "governance.systemgroupobjectpermission",
     "governance.bodyuserobjectpermission",

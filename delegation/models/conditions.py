@@ -24,6 +24,9 @@ class Condition(Versioned):
     owner_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="conditions_owned")
     due_date = models.DateField(null=True, blank=True, validators=[validate_sane_date])
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when an approved proposal removes the condition: the row and its assessments
+    # stay on record, but it no longer binds anyone.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     history = tracked(system="map_entry__function__system")
 

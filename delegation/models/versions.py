@@ -31,10 +31,12 @@ class MapVersion(models.Model):
     system = models.ForeignKey(
         IntegratedCareSystem, on_delete=models.PROTECT, related_name="map_versions"
     )
-    label = models.CharField(max_length=20, help_text='e.g. "v1.0".')
+    label = models.CharField(max_length=40, help_text='e.g. "v1.0".')
     approved_by = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
     meeting_date = models.DateField(validators=[validate_sane_date])
     minute_reference = models.CharField(max_length=60, blank=True)
+    # What the version records, e.g. the proposal whose approval published it.
+    note = models.TextField(blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

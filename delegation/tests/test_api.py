@@ -28,7 +28,10 @@ def test_viewer_lists_no_entries_but_versions(username, api_as):
     assert results(client.get("/api/v1/map-entries/")) == []
     assert results(client.get("/api/v1/conditions/")) == []
     assert results(client.get("/api/v1/functions/")) == []
-    assert [v["label"] for v in results(client.get("/api/v1/map-versions/"))] == ["v1.0"]
+    assert [v["label"] for v in results(client.get("/api/v1/map-versions/"))] == [
+        "v1.1 (THT-2026-01)",
+        "v1.0",
+    ]
 
 
 def test_other_system_gets_404(api_as):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,7 +11,14 @@ from django.urls import reverse
 
 from bench.make_big_system import make_big_system
 from delegation import revisions, services
-from delegation.models import ConditionAssessment, EntryStatus, Function, MapEntry, MapVersion
+from delegation.models import (
+    ConditionAssessment,
+    Decision,
+    EntryStatus,
+    Function,
+    MapEntry,
+    MapVersion,
+)
 from delegation.tests import helpers as h
 
 
@@ -253,10 +261,16 @@ def test_publish_and_compare_pages(client_as):
 
 
 def test_compare_page_opened_bare_shows_what_changed_since_the_last_publication(client_as):
+    # The demo's last publication is the one its decided proposal made; change the live
+    # map after it.
+    latest = MapVersion.objects.filter(system=h.nel()).latest()
+    services.map_entry_supersede(
+        entry=h.in_force("F-04", "tht"), delegated_budget=Decimal("3000000")
+    )
     response = client_as("icb.governance").get(reverse("delegation:version_diff", args=["nel"]))
     assert response.status_code == 200
     assert (response.context["old_label"], response.context["new_label"]) == (
-        h.v1().label,
+        latest.label,
         "the live map",
     )
     assert response.context["diff"].changed
@@ -265,6 +279,10 @@ def test_compare_page_opened_bare_shows_what_changed_since_the_last_publication(
 def test_compare_page_opened_bare_by_a_viewer_compares_the_last_two_versions(client_as, persona):
     viewer = client_as("viewer")
     url = reverse("delegation:version_diff", args=["nel"])
+    # The demo has v1.0 and the version its decided proposal published: keep only v1.0.
+    proposal_version = MapVersion.objects.get(system=h.nel(), label__startswith="v1.1")
+    Decision.objects.filter(map_version=proposal_version).update(map_version=None)
+    proposal_version.delete()
     # One published version: nothing to compare it with that a viewer may read.
     alone = viewer.get(url)
     assert alone.status_code == 200 and "diff" not in alone.context
