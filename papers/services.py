@@ -198,7 +198,8 @@ def paper_update(*, paper: Paper, by: Any, version: int | None, **changes: Any) 
     if priorities is not None and set(paper.priorities.all()) != set(priorities):
         paper.priorities.set(priorities)
         changed.append("priorities")
-    labels = [Paper._meta.get_field(n).verbose_name for n in changed]
+    names = dict(IMPLICATIONS)
+    labels = [(names.get(n) or str(Paper._meta.get_field(n).verbose_name)).lower() for n in changed]
     _log(paper, by, f"Changed {', '.join(labels) or 'nothing'}", version=paper.version)
     return paper
 
@@ -207,9 +208,9 @@ def paper_update(*, paper: Paper, by: Any, version: int | None, **changes: Any) 
 def paper_set_state(*, paper: Paper, to: str, by: Any) -> Paper:
     paper = Paper.objects.select_for_update().get(pk=paper.pk)
     if to not in TRANSITIONS.get(paper.state, frozenset()):
+        target = PaperState(to).label.lower() if to in PaperState.values else repr(to)
         raise ValidationError(
-            f"A {paper.get_state_display().lower()} paper cannot become "
-            f"{PaperState(to).label.lower() if to in PaperState.values else to!r}."
+            f"A {paper.get_state_display().lower()} paper cannot become {target}."
         )
     if to == PaperState.PUBLISHED and not paper.versions.exists():
         raise ValidationError("Build the paper before publishing it: there is no PDF yet.")
