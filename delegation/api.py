@@ -25,7 +25,7 @@ from . import permissions, selectors, services
 from . import serializers as s
 from .diff import diff_rows
 from .filters import ConditionFilter, FunctionFilter, MapEntryFilter, MapVersionFilter
-from .models import MapVersion
+from .models import AssessmentKind, MapVersion
 from .permissions import Action
 
 
@@ -152,12 +152,20 @@ class ConditionViewSet(_Base):
     )
     @action(detail=True, methods=["get", "post"])
     def assessments(self, request: Request, pk: str | None = None) -> Response:
-        """The condition's assessments, newest first; POST records a new one."""
+        """The condition's assessments, newest first; POST records a new one: the owner
+        body's self-assessment (``kind=self``) or the ICB's assurance (``kind=assured``)."""
         condition = self.get_object()
         if request.method == "POST":
-            _require(request.user, Action.ASSESS, condition)
+            # Authorise before validating: someone with neither right learns nothing
+            # from the validation of a body they may not send.
+            if not any(
+                permissions.can(request.user, a, condition) for a in (Action.ASSESS, Action.ASSURE)
+            ):
+                raise PermissionDenied
             body = s.ConditionAssessmentSerializer(data=request.data)
             body.is_valid(raise_exception=True)
+            is_self = body.validated_data["kind"] == AssessmentKind.SELF
+            _require(request.user, Action.ASSESS if is_self else Action.ASSURE, condition)
             assessment = services.condition_assess(
                 condition=condition, assessed_by=request.user, **body.validated_data
             )

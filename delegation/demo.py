@@ -18,6 +18,7 @@ from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSyst
 
 from . import services
 from .models import (
+    AssessmentKind,
     AssessmentStatus,
     ConditionCategory,
     DecisionRight,
@@ -292,6 +293,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "Quarterly outcomes dashboard to the ICB board.",
                 today - dt.timedelta(days=45),
                 [AssessmentStatus.PARTLY_MET],
+                AssessmentStatus.PARTLY_MET,
             ),
             (
                 "F-01",
@@ -300,6 +302,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "Delivery plan with milestones and RAG.",
                 today + dt.timedelta(days=60),
                 [AssessmentStatus.MET],
+                None,  # self-assessed met; the ICB has not assured it yet
             ),
             (
                 "F-03",
@@ -308,6 +311,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "Monthly finance report signed by the place finance lead.",
                 today - dt.timedelta(days=20),
                 [],
+                None,
             ),
             (
                 "F-03",
@@ -316,6 +320,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "HWBB paper.",
                 today + dt.timedelta(days=120),
                 [AssessmentStatus.NOT_MET, AssessmentStatus.PARTLY_MET],
+                AssessmentStatus.NOT_MET,  # the ICB is not yet assured
             ),
             (
                 "F-04",
@@ -324,6 +329,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "Risk register and minutes.",
                 today - dt.timedelta(days=90),
                 [AssessmentStatus.MET],
+                AssessmentStatus.MET,
             ),
             (
                 "F-04",
@@ -332,6 +338,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "Monthly performance pack.",
                 today + dt.timedelta(days=30),
                 [],
+                None,
             ),
             (
                 "F-02",
@@ -340,9 +347,10 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 "Signed agreement.",
                 today - dt.timedelta(days=10),
                 [],
+                None,
             ),
         ]
-        for code, category, requirement, evidence, due, assessments in plan:
+        for code, category, requirement, evidence, due, assessments, assured in plan:
             target = tht_entries.get(code)
             if target is None:
                 continue
@@ -354,18 +362,26 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
                 owner_body=tht,
                 due_date=due,
             )
-            for status in assessments:
-                if office is None:
-                    break
-                services.condition_assess(
-                    condition=condition,
-                    status=status,
-                    assessed_by=office,
-                    note=""
-                    if status == AssessmentStatus.MET
-                    else "Evidence incomplete; resubmitting.",
-                    evidence_link="https://www.towerhamletstogether.com/",
-                )
+            # The place says how it is doing; the ICB then assures (or not) what it says.
+            for kind, who, statuses in (
+                (AssessmentKind.SELF, office, assessments),
+                (AssessmentKind.ASSURED, lead, [assured] if assured else []),
+            ):
+                for status in statuses:
+                    if who is None:
+                        break
+                    services.condition_assess(
+                        condition=condition,
+                        kind=kind,
+                        status=status,
+                        assessed_by=who,
+                        note=""
+                        if status == AssessmentStatus.MET
+                        else "Evidence incomplete; resubmitting."
+                        if kind == AssessmentKind.SELF
+                        else "Not yet assured: the evidence does not cover every partner.",
+                        evidence_link="https://www.towerhamletstogether.com/",
+                    )
     for place in places:
         if place == tht:
             continue

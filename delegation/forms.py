@@ -11,6 +11,7 @@ from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSyst
 
 from .models import (
     LEVEL_BODY_KINDS,
+    AssessmentKind,
     AssessmentStatus,
     Condition,
     ConditionCategory,
@@ -18,6 +19,7 @@ from .models import (
     EntryStatus,
     Function,
     Level,
+    approving_bodies,
 )
 from .spreadsheets import MAX_BYTES
 
@@ -190,6 +192,21 @@ class AssessmentForm(NHSForm):
         help_text="A link to the evidence, e.g. a board paper.",
     )
 
+    def __init__(self, *args: Any, kind: str = AssessmentKind.SELF, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if kind == AssessmentKind.SELF:
+            self.fields["status"].label = "How far does the body meet this condition?"
+            self.fields[
+                "note"
+            ].help_text = (
+                "What the evidence shows; required when the condition is partly met or not met."
+            )
+        else:
+            self.fields["status"].label = "Is the ICB assured that this condition is met?"
+            self.fields[
+                "note"
+            ].help_text = "The ICB's reasons; required when the condition is partly met or not met."
+
 
 class PublishForm(NHSForm):
     label = forms.CharField(max_length=20, help_text='e.g. "v2.0".')
@@ -199,7 +216,7 @@ class PublishForm(NHSForm):
 
     def __init__(self, *args: Any, system: IntegratedCareSystem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["approved_by"].queryset = Body.objects.filter(system=system).order_by("name")
+        self.fields["approved_by"].queryset = approving_bodies(system)
 
 
 class MatrixFilterForm(NHSForm):

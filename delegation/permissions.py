@@ -6,8 +6,13 @@ Built on ``governance.permissions``; nothing else in this app decides access. Th
   and publishes versions.
 - Programme offices and board members of any body in a system read that system's live
   map: functions, entries, conditions and their assessments.
-- A condition's owner body's programme office records assessments for that condition
-  (the governance lead may too).
+- A condition's owner body's programme office records its self-assessment and evidence
+  for that condition (the governance lead may too, on the office's behalf).
+- Only the system's governance lead records the ICB's assurance (met, partly met, not
+  met): the status dashboards count.
+- A *proposed* entry is a draft of its receiving body: only the system's governance
+  lead and that body's programme office and board members read it (and its
+  conditions); a proposed entry with no receiving body, the lead alone.
 - Viewers read published versions only: not the live map, entries or conditions.
 - Nobody sees anything of a system they hold no role in; callers answer 404.
 """
@@ -23,14 +28,16 @@ from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
 from governance.permissions import Action as LandscapeAction
 
-from .models import Condition, ConditionAssessment, Function, MapEntry, MapVersion
+from .models import Condition, ConditionAssessment, EntryStatus, Function, MapEntry, MapVersion
 
 
 class Action(StrEnum):
     VIEW = "view"
     EDIT = "edit"
-    # Record an assessment of a condition.
+    # Record the owner body's self-assessment of a condition.
     ASSESS = "assess"
+    # Record the ICB's assurance of a condition.
+    ASSURE = "assure"
     # Publish a version of the map (asked of a system).
     PUBLISH = "publish"
 
@@ -88,9 +95,26 @@ def _body_visible(prefix: str, user: Any) -> Q:
     )
 
 
+def _draft_bodies(user: Any) -> QuerySet[Body]:
+    """Bodies whose drafts the user reads: as lead, programme office or board member."""
+    office = landscape.bodies_where(user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE)
+    board = landscape.bodies_where(user, LandscapeAction.ACT_AS_BOARD_MEMBER)
+    return Body.objects.filter(Q(pk__in=office.values("pk")) | Q(pk__in=board.values("pk")))
+
+
+def _drafts_visible(prefix: str, user: Any) -> Q:
+    return (
+        ~Q(**{f"{prefix}status": EntryStatus.PROPOSED})
+        | Q(**{f"{prefix}function__system__in": landscape.systems_led_by(user).values("pk")})
+        | Q(**{f"{prefix}receiving_body__in": _draft_bodies(user).values("pk")})
+    )
+
+
 def visible_map_entries(user: Any) -> QuerySet[MapEntry]:
     return MapEntry.objects.filter(
-        Q(function__system__in=live_map_systems(user).values("pk")) & _body_visible("", user)
+        Q(function__system__in=live_map_systems(user).values("pk"))
+        & _body_visible("", user)
+        & _drafts_visible("", user)
     )
 
 
@@ -98,6 +122,7 @@ def visible_conditions(user: Any) -> QuerySet[Condition]:
     return Condition.objects.filter(
         Q(map_entry__function__system__in=live_map_systems(user).values("pk"))
         & _body_visible("map_entry__", user)
+        & _drafts_visible("map_entry__", user)
     )
 
 
@@ -141,16 +166,33 @@ def _entry_body_visible(user: Any, entry: MapEntry) -> bool:
     )
 
 
+def _entry_draft_visible(user: Any, entry: MapEntry) -> bool:
+    if entry.status != EntryStatus.PROPOSED or may_edit_map(user, entry.function.system):
+        return True
+    return entry.receiving_body_id is not None and (
+        landscape.can(user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE, entry.receiving_body)
+        or landscape.can(user, LandscapeAction.ACT_AS_BOARD_MEMBER, entry.receiving_body)
+    )
+
+
 def _can_entry(user: Any, action: Action, entry: MapEntry) -> bool:
     if action == Action.VIEW:
-        return _can_function(user, action, entry.function) and _entry_body_visible(user, entry)
+        return (
+            _can_function(user, action, entry.function)
+            and _entry_body_visible(user, entry)
+            and _entry_draft_visible(user, entry)
+        )
     return _can_function(user, action, entry.function)
 
 
 def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
     system = condition.map_entry.function.system
     if action == Action.VIEW:
-        return may_read_live_map(user, system) and _entry_body_visible(user, condition.map_entry)
+        return (
+            may_read_live_map(user, system)
+            and _entry_body_visible(user, condition.map_entry)
+            and _entry_draft_visible(user, condition.map_entry)
+        )
     if action == Action.EDIT:
         return may_edit_map(user, system)
     if action == Action.ASSESS:
@@ -158,6 +200,8 @@ def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
         return may_read_live_map(user, system) and landscape.can(
             user, LandscapeAction.ACT_AS_PROGRAMME_OFFICE, condition.owner_body
         )
+    if action == Action.ASSURE:
+        return may_edit_map(user, system)
     return False
 
 

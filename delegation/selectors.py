@@ -28,6 +28,7 @@ from governance.models import Body, BodyKind, IntegratedCareSystem
 
 from . import permissions
 from .models import (
+    AssessmentKind,
     AssessmentStatus,
     Condition,
     ConditionAssessment,
@@ -54,15 +55,22 @@ COLUMN_ORDER = (
 
 
 def with_latest_status(conditions: QuerySet[Condition]) -> QuerySet[Condition]:
-    """Annotate ``latest_status`` (and when) from the newest assessment, in the same query."""
-    latest = ConditionAssessment.objects.filter(condition=OuterRef("pk")).order_by(
-        "-assessed_at", "-pk"
-    )
+    """Annotate, in the same query, ``latest_status`` (and when) from the newest ICB
+    assurance — the status dashboards count — and ``self_status`` (and when) from the
+    owner body's newest self-assessment, shown beside it."""
+
+    def latest(kind: str) -> QuerySet[ConditionAssessment]:
+        return ConditionAssessment.objects.filter(condition=OuterRef("pk"), kind=kind).order_by(
+            "-assessed_at", "-pk"
+        )
+
+    assured, own = latest(AssessmentKind.ASSURED), latest(AssessmentKind.SELF)
+    not_assessed = Value(AssessmentStatus.NOT_ASSESSED)
     return conditions.annotate(
-        latest_status=Coalesce(
-            Subquery(latest.values("status")[:1]), Value(AssessmentStatus.NOT_ASSESSED)
-        ),
-        latest_assessed_at=Subquery(latest.values("assessed_at")[:1]),
+        latest_status=Coalesce(Subquery(assured.values("status")[:1]), not_assessed),
+        latest_assessed_at=Subquery(assured.values("assessed_at")[:1]),
+        self_status=Coalesce(Subquery(own.values("status")[:1]), not_assessed),
+        self_assessed_at=Subquery(own.values("assessed_at")[:1]),
     )
 
 
@@ -301,12 +309,17 @@ def condition_dashboard(conditions: QuerySet[Condition]) -> dict[str, Any]:
         row["latest_status"]: row["n"]
         for row in conditions.order_by().values("latest_status").annotate(n=Count("pk"))
     }
+    by_self_status = {
+        row["self_status"]: row["n"]
+        for row in conditions.order_by().values("self_status").annotate(n=Count("pk"))
+    }
     by_category = {
         row["category"]: row["n"]
         for row in conditions.order_by().values("category").annotate(n=Count("pk"))
     }
     return {
         "by_status": by_status,
+        "by_self_status": by_self_status,
         "by_category": by_category,
         "overdue": conditions.filter(overdue_filter(today)),
     }

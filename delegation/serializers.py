@@ -11,6 +11,7 @@ from governance.models import Body, IntegratedCareSystem
 
 from . import services
 from .models import (
+    AssessmentKind,
     AssessmentStatus,
     Condition,
     ConditionAssessment,
@@ -125,6 +126,7 @@ class ConditionSerializer(serializers.ModelSerializer):
         source="owner_body", queryset=Body.objects.all(), write_only=True
     )
     status = serializers.SerializerMethodField()
+    self_status = serializers.SerializerMethodField()
 
     class Meta:
         model = Condition
@@ -138,11 +140,18 @@ class ConditionSerializer(serializers.ModelSerializer):
             "owner_body_id",
             "due_date",
             "status",
+            "self_status",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=AssessmentStatus.choices))
     def get_status(self, condition: Condition) -> str:
+        """The ICB's latest assurance: the status that counts."""
         return getattr(condition, "latest_status", AssessmentStatus.NOT_ASSESSED)
+
+    @extend_schema_field(serializers.ChoiceField(choices=AssessmentStatus.choices))
+    def get_self_status(self, condition: Condition) -> str:
+        """The owner body's latest self-assessment."""
+        return getattr(condition, "self_status", AssessmentStatus.NOT_ASSESSED)
 
     def create(self, validated_data: dict[str, Any]) -> Condition:
         return services.condition_create(**validated_data)
@@ -160,12 +169,15 @@ class ConditionAssessmentSerializer(serializers.ModelSerializer):
     assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     # The service refuses "not assessed": an assessment cannot un-assess.
     status = serializers.ChoiceField(choices=AssessmentStatus.choices)
+    # "self": the owner body's programme office; "assured": the ICB's governance lead.
+    kind = serializers.ChoiceField(choices=AssessmentKind.choices, default=AssessmentKind.SELF)
 
     class Meta:
         model = ConditionAssessment
         fields = [
             "id",
             "condition",
+            "kind",
             "status",
             "note",
             "evidence_link",

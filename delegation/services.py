@@ -297,9 +297,12 @@ def condition_assess(
     condition: Condition,
     status: str,
     assessed_by: Any,
+    kind: str,
     note: str = "",
     evidence_link: str = "",
 ) -> ConditionAssessment:
+    """Record the owner body's self-assessment or the ICB's assurance (``kind``); the
+    caller has checked the matching right (``Action.ASSESS`` or ``Action.ASSURE``)."""
     if condition.map_entry.status == EntryStatus.REVOKED:
         # Its history stays readable, but a revoked delegation has nothing left to meet.
         raise ValidationError(
@@ -316,6 +319,7 @@ def condition_assess(
     return _save(
         ConditionAssessment(
             condition=condition,
+            kind=kind,
             status=status,
             note=note,
             evidence_link=evidence_link,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("conditions/<int:pk>/", views.condition_detail, name="condition_detail"),
     path("conditions/<int:pk>/edit/", views.condition_edit, name="condition_edit"),
     path("conditions/<int:pk>/assess/", views.condition_assess, name="condition_assess"),
+    path("conditions/<int:pk>/assure/", views.condition_assure, name="condition_assure"),
     path("map-versions/<int:pk>/", views.version_detail, name="version_detail"),
     path("maps/<slug:system>/export.<str:fmt>", views.map_export, name="map_export"),
     path("map-versions/<int:pk>/export.<str:fmt>", views.version_export, name="version_export"),

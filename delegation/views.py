@@ -20,7 +20,7 @@ from ics_portal.ids import as_id
 
 from . import forms, imports, permissions, selectors, services, spreadsheets, tasks
 from .diff import diff_rows
-from .models import AssessmentStatus, ConditionCategory, EntryStatus, Level
+from .models import AssessmentKind, AssessmentStatus, ConditionCategory, EntryStatus, Level
 from .permissions import Action
 
 # Each level's colour in the matrix and legend (an NHS.UK tag modifier); the level is
@@ -69,6 +69,7 @@ def _base_context(request: HttpRequest, system: IntegratedCareSystem) -> dict[st
         "may_edit": permissions.may_edit_map(request.user, system),
         "may_read_live": permissions.may_read_live_map(request.user, system),
         "status_choices": AssessmentStatus.choices,
+        "status_labels": dict(AssessmentStatus.choices),
         "level_tags": LEVEL_TAGS,
         "level_short": LEVEL_SHORT,
         "status_tags": STATUS_TAGS,
@@ -375,7 +376,15 @@ def condition_dashboard(request: HttpRequest, system: str) -> HttpResponse:
         {
             "form": form,
             "conditions": conditions,
-            "by_status": [(s, dashboard["by_status"].get(s.value, 0)) for s in AssessmentStatus],
+            # Assured status is what counts; the bodies' own view stands beside it.
+            "by_status": [
+                (
+                    s,
+                    dashboard["by_status"].get(s.value, 0),
+                    dashboard["by_self_status"].get(s.value, 0),
+                )
+                for s in AssessmentStatus
+            ],
             "by_category": [
                 (c, dashboard["by_category"].get(c.value, 0)) for c in ConditionCategory
             ],
@@ -396,6 +405,7 @@ def condition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": condition.is_overdue(condition.latest_status),
             "assessments": selectors.assessments_of(condition),
             "may_assess": permissions.can(request.user, Action.ASSESS, condition),
+            "may_assure": permissions.can(request.user, Action.ASSURE, condition),
         }
     )
     return render(request, "delegation/condition_detail.html", context)
@@ -454,32 +464,50 @@ def condition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def condition_assess(request: HttpRequest, pk: int) -> HttpResponse:
+def _assessment_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Record the owner body's self-assessment or the ICB's assurance: one form, two
+    rights (``Action.ASSESS`` / ``Action.ASSURE``), checked before the form is read."""
     condition = selectors.condition_get(request.user, pk)
-    _require(request, Action.ASSESS, condition)
+    is_self = kind == AssessmentKind.SELF
+    _require(request, Action.ASSESS if is_self else Action.ASSURE, condition)
     system = condition.map_entry.function.system
-    form = forms.AssessmentForm(request.POST or None)
+    form = forms.AssessmentForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             services.condition_assess(
-                condition=condition, assessed_by=request.user, **form.cleaned_data
+                condition=condition, kind=kind, assessed_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, "Assessment recorded.")
+            messages.success(
+                request, "Self-assessment recorded." if is_self else "ICB assurance recorded."
+            )
             return redirect("delegation:condition_detail", pk=condition.pk)
     return _form_page(
         request,
         system,
         form,
-        title="Record an assessment",
-        submit="Record assessment",
+        title=f"Record {condition.owner_body.short_name or condition.owner_body.name}'s "
+        "self-assessment"
+        if is_self
+        else "Record the ICB's assurance",
+        submit="Record self-assessment" if is_self else "Record assurance",
         back=reverse("delegation:condition_detail", args=[condition.pk]),
         intro=condition.requirement,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def condition_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assessment_page(request, pk, AssessmentKind.SELF)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def condition_assure(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assessment_page(request, pk, AssessmentKind.ASSURED)
 
 
 # --- versions -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from governance.models import Body, IntegratedCareSystem
 
 from .quarters import quarter_label
-from .rag import rag_label, rag_of
+from .rag import rag_label, rag_of_milestone
 
 
 class Programme(models.Model):
@@ -190,7 +190,7 @@ class Milestone(models.Model):
     @property
     def rag(self) -> str:
         # Lists annotate ``rag`` in SQL (see rag.rag_annotation); use it when present.
-        return self.__dict__.get("rag_value") or rag_of(self.status, self.due_date)
+        return self.__dict__.get("rag_value") or rag_of_milestone(self)
 
     @property
     def rag_label(self) -> str:

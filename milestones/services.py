@@ -240,12 +240,15 @@ def milestone_create(
         due_date=due_date,
         due_by_quarter=due_by_quarter,
         status=status,
-        progress=100 if status == Status.COMPLETE and not progress else progress,
+        progress=progress,
         weight=weight,
         parent=parent,
         function=function,
         map_entry=map_entry,
     )
+    if status == Status.COMPLETE:
+        # A new milestone has no sub-milestones yet: 0 means "not given".
+        _complete_means_done(milestone, {"progress": progress or None}, 0)
     milestone.full_clean(exclude=["dependencies"])
     _check_lead(milestone)
     deps = list(dependencies)
@@ -282,6 +285,25 @@ def _claim(milestone: Milestone, version: int | None) -> Milestone:
         raise StaleMilestone(current, version)
     return Milestone.objects.select_related("owner_body", "programme", "lead_user").get(
         pk=milestone.pk
+    )
+
+
+def _complete_means_done(milestone: Milestone, changes: dict[str, Any], old_progress: int) -> None:
+    """A complete milestone is at 100 %. When the person left progress as it was, the
+    status says what is true; when they typed both "complete" and a lower figure, the
+    two contradict each other and only they know which holds, so ask."""
+    typed = changes.get("progress")
+    if typed is None or typed == old_progress or typed == 100:
+        milestone.progress = 100
+        return
+    raise ValidationError(
+        {
+            "progress": [
+                f"“{milestone.title}” is marked complete but its progress is {typed} %. "
+                "A complete milestone is at 100 %: set progress to 100, or choose the "
+                "status that is true (underway, at risk …)."
+            ]
+        }
     )
 
 
@@ -328,8 +350,8 @@ def _apply(
                 ]
             }
         )
-    if milestone.status == Status.COMPLETE and "progress" not in changes and not has_children:
-        milestone.progress = 100
+    if milestone.status == Status.COMPLETE and not has_children:
+        _complete_means_done(milestone, changes, before[UpdateField.PROGRESS])
 
     milestone.full_clean(exclude=["dependencies"])
     if "lead_user" in changes:

@@ -24,7 +24,7 @@ from .filters import MilestoneFilter
 from .forms import BulkUpdateForm, InlineUpdateForm, MilestoneForm
 from .models import Milestone, Programme, Status, UpdateSource
 from .permissions import Action
-from .rag import Rag
+from .rag import Rag, rag_reasons
 
 # Session keys: a refused bulk update's reasons, and the choices to show again.
 BULK_ERRORS = "milestones_bulk_errors"
@@ -169,13 +169,16 @@ def milestone_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if milestone.map_entry_id
         else None
     )
+    children = list(selectors.children_of(request.user, milestone))
+    dependencies = list(selectors.dependencies_of(request.user, milestone))
     context = {
         "m": milestone,
         "function": function,
         "map_entry": map_entry,
         "updates": selectors.updates_of(milestone),
-        "children": selectors.children_of(request.user, milestone),
-        "dependencies": selectors.dependencies_of(request.user, milestone),
+        "children": children,
+        "dependencies": dependencies,
+        "rag_reasons": rag_reasons(milestone, children=children, dependencies=dependencies),
         "dependents": selectors.dependents_of(request.user, milestone),
         "can_update": permissions.can(request.user, Action.UPDATE, milestone),
         "can_edit": permissions.can(request.user, Action.EDIT, milestone),

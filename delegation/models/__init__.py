@@ -1,5 +1,6 @@
 from .choices import (
     LEVEL_BODY_KINDS,
+    AssessmentKind,
     AssessmentStatus,
     ConditionCategory,
     DecisionRight,
@@ -9,10 +10,11 @@ from .choices import (
 from .conditions import Condition, ConditionAssessment
 from .entries import MapEntry, entry_key
 from .functions import Function
-from .versions import MapVersion
+from .versions import MapVersion, approving_bodies
 
 __all__ = [
     "LEVEL_BODY_KINDS",
+    "AssessmentKind",
     "AssessmentStatus",
     "Condition",
     "ConditionAssessment",
@@ -23,5 +25,6 @@ __all__ = [
     "Level",
     "MapEntry",
     "MapVersion",
+    "approving_bodies",
     "entry_key",
 ]

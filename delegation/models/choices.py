@@ -57,6 +57,15 @@ class ConditionCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class AssessmentKind(models.TextChoices):
+    """Who says so: the body's own view of its evidence, or the ICB's assurance of it.
+
+    Dashboards count assured status; the self-assessment is shown beside it."""
+
+    SELF = "self", "Self-assessment"
+    ASSURED = "assured", "ICB assurance"
+
+
 class AssessmentStatus(models.TextChoices):
     NOT_ASSESSED = "not_assessed", "Not assessed"
     MET = "met", "Met"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from governance.models import Body
 
-from .choices import AssessmentStatus, ConditionCategory
+from .choices import AssessmentKind, AssessmentStatus, ConditionCategory
 from .entries import MapEntry
 
 
@@ -50,6 +50,9 @@ class ConditionAssessment(models.Model):
     """One assessment of a condition. Append-only: the latest one is the condition's status."""
 
     condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="assessments")
+    kind = models.CharField(
+        max_length=16, choices=AssessmentKind.choices, default=AssessmentKind.ASSURED
+    )
     status = models.CharField(max_length=16, choices=AssessmentStatus.choices)
     note = models.TextField(blank=True)
     evidence_link = models.URLField(max_length=500, blank=True)
@@ -61,6 +64,9 @@ class ConditionAssessment(models.Model):
     class Meta:
         ordering = ["-assessed_at", "-pk"]
         get_latest_by = ["assessed_at", "pk"]
+        indexes = [models.Index(fields=["condition", "kind", "-assessed_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} ({self.assessed_at:%d %b %Y})"
+        return (
+            f"{self.get_kind_display()}: {self.get_status_display()} ({self.assessed_at:%d %b %Y})"
+        )

@@ -1,8 +1,22 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 
-from governance.models import Body, IntegratedCareSystem
+from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
+
+# Who may approve a scheme of reservation and delegation: the ICB board, a committee
+# of the ICB board, or a joint committee — never a PCN, a place board acting alone or
+# a Health and Wellbeing Board, which hold no delegated authority over the ICB's map.
+APPROVING_BODIES = (
+    Q(kind=BodyKind.ICB_BOARD)
+    | Q(kind=BodyKind.COMMITTEE, parent__kind=BodyKind.ICB_BOARD)
+    | Q(current_form=GovernanceForm.JOINT_COMMITTEE)
+)
+
+
+def approving_bodies(system: IntegratedCareSystem) -> QuerySet[Body]:
+    return Body.objects.filter(APPROVING_BODIES, system=system).order_by("name")
 
 
 class MapVersion(models.Model):
@@ -43,4 +57,14 @@ class MapVersion(models.Model):
         ):
             raise ValidationError(
                 {"approved_by": f"{self.approved_by} is not a body of {self.system}."}
+            )
+        if (
+            self.approved_by_id is not None
+            and not Body.objects.filter(APPROVING_BODIES, pk=self.approved_by_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "approved_by": f"{self.approved_by} cannot approve the map: choose the ICB "
+                    "board, one of its committees or a joint committee."
+                }
             )

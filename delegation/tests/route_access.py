@@ -74,6 +74,12 @@ ROUTES: list[Route] = [
         kwargs=_tht_condition,
         expect=everyone(403, icb_governance=200, tht_office=200, viewer=404, sel_governance=404),
     ),
+    # Only the ICB assures: the owner body's office self-assesses but may not assure.
+    Route(
+        "delegation:condition_assure",
+        kwargs=_tht_condition,
+        expect=everyone(403, icb_governance=200, viewer=404, sel_governance=404),
+    ),
     Route(
         "delegation:map_export", kwargs=lambda: {"system": "nel", "fmt": "xlsx"}, expect=LIVE_PAGE
     ),

@@ -127,3 +127,27 @@ def test_entries_naming_an_unpublished_body_stay_hidden(persona):
     assert permissions.visible_map_entries(lead).filter(pk=entry.pk).exists()
     assert not permissions.can(board, Action.VIEW, entry)
     assert not permissions.visible_map_entries(board).filter(pk=entry.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "sees"),
+    [
+        ("icb.governance", True),
+        ("tht.office", True),
+        ("tht.board", True),
+        ("newham.office", False),
+        ("viewer", False),
+        ("sel.governance", False),
+    ],
+)
+def test_a_proposed_entry_is_read_only_by_those_who_read_its_bodys_drafts(username, sees, persona):
+    from delegation.models import EntryStatus, MapEntry
+
+    proposed = MapEntry.objects.get(
+        function__system__slug="nel", receiving_body__slug="tht", status=EntryStatus.PROPOSED
+    )
+    user = persona(username)
+    assert permissions.can(user, Action.VIEW, proposed) is sees
+    assert permissions.visible_map_entries(user).filter(pk=proposed.pk).exists() is sees
+    # Newham's office still reads THT's entries in force: only the draft is private.
+    assert permissions.can(persona("newham.office"), Action.VIEW, h.in_force("F-01", "tht"))

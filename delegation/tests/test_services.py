@@ -79,17 +79,25 @@ def test_condition_owner_must_be_in_the_same_system(db):
 def test_assessment_appends_and_latest_wins(db, persona):
     condition = h.tht_condition()
     before = ConditionAssessment.objects.filter(condition=condition).count()
+    for status, note in ((AssessmentStatus.MET, ""), (AssessmentStatus.NOT_MET, "Missing")):
+        services.condition_assess(
+            condition=condition,
+            kind="self",
+            status=status,
+            note=note,
+            assessed_by=persona("tht.office"),
+        )
     services.condition_assess(
         condition=condition,
-        status=AssessmentStatus.NOT_MET,
-        note="Missing",
-        assessed_by=persona("tht.office"),
+        kind="assured",
+        status=AssessmentStatus.PARTLY_MET,
+        note="Outcomes framework not yet agreed",
+        assessed_by=persona("icb.governance"),
     )
-    services.condition_assess(
-        condition=condition, status=AssessmentStatus.MET, assessed_by=persona("tht.office")
-    )
-    assert ConditionAssessment.objects.filter(condition=condition).count() == before + 2
-    assert selectors.condition_get(persona("tht.office"), condition.pk).latest_status == "met"
+    assert ConditionAssessment.objects.filter(condition=condition).count() == before + 3
+    read = selectors.condition_get(persona("tht.office"), condition.pk)
+    # The status that counts is the ICB's; the body's own latest view stands beside it.
+    assert (read.latest_status, read.self_status) == ("partly_met", "not_met")
 
 
 def test_assessment_needs_a_note_when_not_met(db, persona):
@@ -97,11 +105,15 @@ def test_assessment_needs_a_note_when_not_met(db, persona):
     before = condition.assessments.count()
     with pytest.raises(ValidationError):
         services.condition_assess(
-            condition=condition, status=AssessmentStatus.NOT_MET, assessed_by=persona("tht.office")
+            condition=condition,
+            kind="self",
+            status=AssessmentStatus.NOT_MET,
+            assessed_by=persona("tht.office"),
         )
     with pytest.raises(ValidationError):
         services.condition_assess(
             condition=condition,
+            kind="self",
             status=AssessmentStatus.NOT_ASSESSED,
             assessed_by=persona("tht.office"),
         )
@@ -115,7 +127,10 @@ def test_a_revoked_delegations_conditions_take_no_new_assessment(db, persona):
     before = condition.assessments.count()
     with pytest.raises(ValidationError, match="was revoked"):
         services.condition_assess(
-            condition=condition, status=AssessmentStatus.MET, assessed_by=persona("tht.office")
+            condition=condition,
+            kind="self",
+            status=AssessmentStatus.MET,
+            assessed_by=persona("tht.office"),
         )
     assert condition.assessments.count() == before
 
@@ -163,6 +178,31 @@ def test_publish_refuses_a_duplicate_label(db, persona):
         )
     assert "already has a version" in str(error.value)
     assert MapVersion.objects.count() == before
+
+
+def test_only_the_icb_board_its_committees_or_a_joint_committee_approve_a_version(db, persona):
+    from delegation.forms import PublishForm
+    from delegation.models import approving_bodies
+
+    before = MapVersion.objects.count()
+    pcn = h.body_of_kind("pcn")
+    with pytest.raises(ValidationError, match="cannot approve the map"):
+        services.map_version_publish(
+            system=h.nel(),
+            label="v9.9",
+            approved_by=pcn,
+            meeting_date=dt.date(2026, 1, 1),
+            published_by=persona("icb.governance"),
+        )
+    assert MapVersion.objects.count() == before
+    offered = set(PublishForm(system=h.nel()).fields["approved_by"].queryset)
+    assert offered == set(approving_bodies(h.nel()))
+    assert h.body_of_kind("icb_board") in offered
+    assert all(b.kind != "committee" or b.parent.kind == "icb_board" for b in offered)
+    assert all(
+        b.kind in ("icb_board", "committee") or b.current_form == "joint_committee" for b in offered
+    )
+    assert pcn not in offered and h.body_of_kind("hwbb") not in offered
 
 
 def test_demo_is_idempotent(db):

@@ -66,8 +66,10 @@ def test_condition_dashboard_counts_and_filters(client_as):
     client = client_as("icb.governance")
     url = reverse("delegation:condition_dashboard", args=["nel"])
     response = client.get(url)
-    total = sum(n for _, n in response.context["by_status"])
-    assert total == len(response.context["conditions"])
+    counts = response.context["by_status"]
+    # Every condition is counted once by its assured status and once by its own view.
+    assert sum(n for _, n, _ in counts) == len(response.context["conditions"])
+    assert sum(n for _, _, n in counts) == len(response.context["conditions"])
     assert response.context["overdue"]
     met = client.get(url, {"status": "met"})
     assert all(c.latest_status == "met" for c in met.context["conditions"])
@@ -83,6 +85,24 @@ def test_office_records_an_assessment(client_as):
     )
     assert response.status_code == 302
     assert ConditionAssessment.objects.filter(condition=condition).count() == before + 1
+    assert ConditionAssessment.objects.filter(condition=condition).latest().kind == "self"
+
+
+def test_only_the_icb_assures_and_its_status_is_what_counts(client_as):
+    condition = h.tht_condition()
+    url = reverse("delegation:condition_assure", args=[condition.pk])
+    office = client_as("tht.office")
+    assert office.post(url, {"status": "met"}).status_code == 403
+    lead = client_as("icb.governance")
+    response = lead.post(url, {"status": "not_met", "note": "No outcomes dashboard yet"})
+    assert response.status_code == 302
+    latest = ConditionAssessment.objects.filter(condition=condition).latest()
+    assert (latest.kind, latest.status) == ("assured", "not_met")
+    page = office.get(reverse("delegation:condition_detail", args=[condition.pk]))
+    assert page.context["condition"].latest_status == "not_met"
+    assert "Record a self-assessment" in page.content.decode()
+    assert "Record ICB assurance" not in page.content.decode()
+    assert "Record ICB assurance" in lead.get(page.request["PATH_INFO"]).content.decode()
 
 
 def test_assessment_form_refuses_bad_input_and_changes_nothing(client_as):

@@ -277,3 +277,23 @@ def test_a_lead_who_leaves_the_system_loses_the_milestone(persona, led_by_board)
     assert not permissions.can(board, Action.UPDATE, led_by_board)
     assert not permissions.can(board, Action.VIEW, led_by_board)
     assert not permissions.visible_milestones(board).exists()
+
+
+def test_complete_with_progress_left_as_it_was_means_100(make, persona):
+    m = make("Finishing", progress=40)
+    services.milestone_update(
+        milestone=m, by=persona("tht.office"), version=m.version, status="complete", progress=40
+    )
+    m.refresh_from_db()
+    assert (m.status, m.progress) == ("complete", 100)
+
+
+def test_complete_with_a_lower_progress_typed_asks_which_is_true(make, persona):
+    m = make("Contradiction", progress=40)
+    with pytest.raises(ValidationError, match="marked complete but its progress is 60"):
+        services.milestone_update(
+            milestone=m, by=persona("tht.office"), version=m.version, status="complete", progress=60
+        )
+    with pytest.raises(ValidationError, match="marked complete"):
+        make("Born contradictory", status="complete", progress=50)
+    assert make("Born complete", status="complete").progress == 100

@@ -38,7 +38,7 @@ def test_lead_opens_filters_and_follows_a_cell(page_as):
     assert_accessible(page)
 
 
-def test_office_records_an_assessment(page_as):
+def test_office_self_assesses_and_the_icb_assures(page_as):
     from delegation.models import Condition, ConditionAssessment
 
     condition = Condition.objects.filter(
@@ -47,12 +47,13 @@ def test_office_records_an_assessment(page_as):
     page = page_as("tht.office")
     page.goto(f"/conditions/{condition.pk}/")
     assert_accessible(page)
-    page.get_by_role("link", name="Record an assessment").click()
+    assert page.get_by_role("link", name="Record ICB assurance").count() == 0
+    page.get_by_role("link", name="Record a self-assessment").click()
     assert_accessible(page)
 
     # Not met without a note: refused, with the NHS.UK error summary, nothing saved.
     page.get_by_label("Not met").check()
-    page.get_by_role("button", name="Record assessment").click()
+    page.get_by_role("button", name="Record self-assessment").click()
     assert page.get_by_role("alert").is_visible()
     assert "Say what is missing" in page.content()
     assert_accessible(page)
@@ -61,11 +62,25 @@ def test_office_records_an_assessment(page_as):
     page.get_by_label("Partly met").check()
     page.get_by_label("Note", exact=True).fill("Finance report signed; HWBB paper next month.")
     page.get_by_label("Evidence link (optional)").fill("https://www.towerhamletstogether.com/")
-    page.get_by_role("button", name="Record assessment").click()
+    page.get_by_role("button", name="Record self-assessment").click()
     page.wait_for_url(re.compile(rf"/conditions/{condition.pk}/$"))
     assert "Partly met" in page.locator("table").inner_text()
     assert_accessible(page)
-    assert ConditionAssessment.objects.filter(condition=condition, status="partly_met").exists()
+    assert ConditionAssessment.objects.filter(
+        condition=condition, kind="self", status="partly_met"
+    ).exists()
+
+    lead = page_as("icb.governance")
+    lead.goto(f"/conditions/{condition.pk}/")
+    lead.get_by_role("link", name="Record ICB assurance").click()
+    assert_accessible(lead)
+    lead.get_by_label("Met", exact=True).check()
+    lead.get_by_role("button", name="Record assurance").click()
+    lead.wait_for_url(re.compile(rf"/conditions/{condition.pk}/$"))
+    summary = lead.locator("dl").inner_text()
+    assert re.search(r"ICB assurance\s+Met", summary)
+    assert re.search(r"Self-assessment\s+Partly met", summary)
+    assert_accessible(lead)
 
 
 def test_a_large_matrix_keeps_its_headers_in_view(page_as):
