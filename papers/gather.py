@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -24,10 +23,10 @@ from delegation.diff import diff_rows
 from delegation.models import (
     AssessmentStatus,
     Condition,
-    ConditionAssessment,
     EntryStatus,
     MapEntry,
 )
+from delegation.selectors import with_latest_status
 from governance import diagram
 from governance.models import Body
 from milestones import timeline
@@ -97,44 +96,48 @@ def decision_map(section: Section, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _latest_status() -> Subquery:
-    latest = ConditionAssessment.objects.filter(condition=OuterRef("pk")).order_by(
-        "-assessed_at", "-pk"
-    )
-    return Subquery(latest.values("status")[:1])
-
-
 def conditions(section: Section, today: dt.date) -> dict[str, Any]:
     body = section.body
     if body is None:
         return {"empty": "No body chosen for this section."}
-    found = (
+    found = with_latest_status(
         Condition.objects.filter(
             map_entry__receiving_body=body, map_entry__status=EntryStatus.IN_FORCE
-        )
-        .select_related("map_entry__function")
-        .annotate(latest=_latest_status())
+        ).select_related("map_entry__function")
     )
     labels = dict(AssessmentStatus.choices)
-    items = []
-    for c in found:
-        status = c.latest or AssessmentStatus.NOT_ASSESSED
-        items.append((not c.is_overdue(status, today), c.due_date or dt.date.max, c.pk, c, status))
-    items.sort(key=lambda t: t[:3])
+    # Overdue first (by the ICB's assured status, the one dashboards count), then by date.
+    items = sorted(
+        found,
+        key=lambda c: (
+            not c.is_overdue(c.latest_status, today),
+            c.due_date or dt.date.max,
+            c.pk,
+        ),
+    )
     rows = [
         [
             c.map_entry.function.code,
             c.get_category_display(),
             c.requirement,
             day(c.due_date) or "—",
-            labels.get(status, status),
-            "Overdue" if c.is_overdue(status, today) else "",
+            labels.get(c.latest_status, c.latest_status),
+            labels.get(c.self_status, c.self_status),
+            "Overdue" if c.is_overdue(c.latest_status, today) else "",
         ]
-        for _open, _due, _pk, c, status in items
+        for c in items
     ]
     return {
         "caption": f"Conditions of the delegations to {body.name}, overdue first",
-        "columns": ["Function", "Condition", "Requirement", "Due", "Status", "Overdue"],
+        "columns": [
+            "Function",
+            "Condition",
+            "Requirement",
+            "Due",
+            "ICB assurance",
+            "Self-assessment",
+            "Overdue",
+        ],
         "rows": rows,
         "empty": "" if rows else f"No conditions are attached to delegations to {body.name}.",
     }
