@@ -32,7 +32,6 @@ from .models import (
     PublicPage,
     Recommendation,
     Section,
-    SectionKind,
     StrategicPriority,
 )
 
@@ -399,10 +398,3 @@ def public_page_set(*, system: IntegratedCareSystem, enabled: bool, by: Any) -> 
     page.changed_by = by
     page.save()
     return page
-
-
-def section_kinds_needing(param: str) -> list[str]:
-    return [k for k, params in KIND_PARAMS.items() if param in params]
-
-
-__all__ = ["SectionKind", "Stale"]

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from governance import permissions as governance_permissions
+
 from . import downloads, gather, permissions, rendering, selectors, services
 from .forms import (
     ConsideredForm,
@@ -72,9 +74,7 @@ def paper_list(request: HttpRequest) -> HttpResponse:
 
 
 def _led_systems(request: HttpRequest) -> list:
-    from governance import permissions as gp
-
-    return list(gp.systems_led_by(request.user))
+    return list(governance_permissions.systems_led_by(request.user))
 
 
 @login_required
