@@ -26,7 +26,8 @@ RUN pip install .
 COPY . .
 COPY --from=frontend /build/node_modules node_modules
 # collectstatic needs settings to import; these build-time values never reach a container.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --no-input \
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost PORTAL_BASE_URL=http://localhost \
+    python manage.py collectstatic --no-input \
  && mkdir -p /app/media && chown -R portal /app/media
 USER portal
 EXPOSE 8000

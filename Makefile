@@ -81,7 +81,8 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DJANGO_ENV=production SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	  ALLOWED_HOSTS=portal.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=portal.example.org PORTAL_BASE_URL=https://portal.example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 format: install-test
 	$(BIN)/ruff format .

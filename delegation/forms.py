@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from governance.forms import NHSDateField
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
 
 from .models import (
@@ -28,7 +29,6 @@ RECEIVING_KINDS = frozenset().union(*LEVEL_BODY_KINDS.values())
 WIDGET_CLASSES = {
     forms.Select: "nhsuk-select",
     forms.Textarea: "nhsuk-textarea",
-    forms.DateInput: "nhsuk-input nhsuk-input--width-10",
     forms.NumberInput: "nhsuk-input nhsuk-input--width-10",
     forms.ClearableFileInput: "nhsuk-file-upload",
 }
@@ -85,12 +85,12 @@ class NHSForm(forms.Form):
                 self.add_error(None, message)
 
 
-def _date() -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+def _date(**kwargs: Any) -> NHSDateField:
+    return NHSDateField(**kwargs)
 
 
-def _optional_date(**kwargs: Any) -> forms.DateField:
-    return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+def _optional_date(**kwargs: Any) -> NHSDateField:
+    return NHSDateField(required=False, **kwargs)
 
 
 def _money(**kwargs: Any) -> forms.DecimalField:
@@ -120,7 +120,12 @@ class EntryFieldsForm(NHSForm):
         choices=[("", "Not applicable"), *GovernanceForm.choices], required=False
     )
     decision_right = forms.ChoiceField(choices=DecisionRight.choices)
-    delegated_budget = _money(label="Delegated budget (£)", min_value=0, initial=0)
+    delegated_budget = _money(
+        label="Delegated budget (£)",
+        min_value=0,
+        required=False,
+        help_text="Leave empty when no budget is recorded; enter 0 for none.",
+    )
     financial_limit = _money(label="Financial limit (£)", min_value=0, required=False)
     effective_from = _date()
     review_by = _optional_date()

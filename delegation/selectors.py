@@ -238,7 +238,7 @@ def body_delegations(user: Any, body: Body) -> dict[str, Any]:
     )
     entries = [e for e in open_entries if e.status == EntryStatus.IN_FORCE]
     proposed = [e for e in open_entries if e.status == EntryStatus.PROPOSED]
-    total = sum((e.delegated_budget for e in entries), Decimal("0"))
+    total = sum((e.delegated_budget or Decimal("0") for e in entries), Decimal("0"))
     today = timezone.localdate()
     conditions = list(
         with_latest_status(

@@ -107,7 +107,9 @@ class MapEntrySupersedeSerializer(serializers.Serializer):
     decision_right = serializers.ChoiceField(
         choices=MapEntry._meta.get_field("decision_right").choices, required=False
     )
-    delegated_budget = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    delegated_budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
     financial_limit = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )

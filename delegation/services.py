@@ -110,7 +110,7 @@ def map_entry_create(
     receiving_body: Body | None = None,
     governance_form: str = "",
     decision_right: str = "decides",
-    delegated_budget: Decimal = Decimal("0"),
+    delegated_budget: Decimal | None = None,
     financial_limit: Decimal | None = None,
     review_by: dt.date | None = None,
     status: str = EntryStatus.PROPOSED,

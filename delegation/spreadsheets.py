@@ -97,6 +97,10 @@ def _label(choices: Any, value: str | None) -> str:
         return value
 
 
+# A budget nobody recorded, in a sheet: words, not £0 (read back as not recorded).
+NOT_RECORDED = "Not recorded"
+
+
 def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     """Version rows (``selectors.entry_row``) as spreadsheet rows, header first."""
     out: list[list[Any]] = [list(COLUMNS)]
@@ -115,7 +119,7 @@ def export_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
                 body if level in BODY_LEVELS else "",
                 _label(GovernanceForm, row.get("governance_form")),
                 _label(DecisionRight, row.get("decision_right")),
-                Decimal(row["delegated_budget"]) if row.get("delegated_budget") else Decimal("0"),
+                Decimal(row["delegated_budget"]) if row.get("delegated_budget") else NOT_RECORDED,
                 Decimal(row["financial_limit"]) if row.get("financial_limit") else None,
                 conditions_summary(row.get("conditions", [])),
                 dt.date.fromisoformat(row["effective_from"]),
@@ -512,8 +516,12 @@ def plan_import(
 
         budget = limit = None
         try:
-            budget = _money(values["budget"]) if _text(values["budget"]) else Decimal("0")
-            if budget < 0:
+            budget_text = _text(values["budget"])
+            recorded = budget_text and budget_text.lower() != NOT_RECORDED.lower()
+            budget = _money(values["budget"]) if recorded else None
+            if budget is None:
+                pass  # not recorded
+            elif budget < 0:
                 refuse("budget", "A budget cannot be negative.")
             elif budget >= Decimal("1e12"):
                 refuse("budget", "A budget must be under £1,000,000,000,000.")

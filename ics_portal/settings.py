@@ -8,6 +8,7 @@ variables only, so what CI tests is the configuration that ships:
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/ics_portal``; SQLite when unset.
 - ``REDIS_URL``: Celery broker and result backend, cache and sessions; when unset,
   Celery tasks run in-process and the cache is per-process memory.
+- ``PORTAL_BASE_URL``: the portal's address for links in emails; required in production.
 - ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_URL``-style settings: see README.
 - ``MEDIA_ROOT`` / ``MEDIA_URL``: where uploaded and built files live (default
   ``media/`` beside manage.py); ``DEFAULT_FILE_STORAGE_BACKEND`` and
@@ -62,6 +63,16 @@ if PRODUCTION and not ALLOWED_HOSTS:
 if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS")
+
+# Where people reach the portal: links in emails (digests) must be absolute, and a
+# task has no request to take the host from.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "").strip().rstrip("/")
+if PRODUCTION and not PORTAL_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "PORTAL_BASE_URL must be set when DJANGO_ENV=production, e.g. https://portal.example.nhs.uk"
+    )
+if not PORTAL_BASE_URL:
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -204,6 +215,12 @@ for prefix, folder in (
 ):
     if folder.is_dir():
         STATICFILES_DIRS.append((prefix, folder))
+# The NHS.UK stylesheet without its remote font (ics_portal/staticfiles.py), found first.
+STATICFILES_FINDERS = [
+    "ics_portal.staticfiles.OfflineNHSUKFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 
 # Files: built board papers (and anything uploaded) go through Django's storage API,
 # so moving them to an S3-compatible store is a setting, not a code change.
@@ -328,10 +345,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"quiet_403": {"()": "ics_portal.logging.NoTracebackForPermissionDenied"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Once, through the root handler (Django's default adds a second console handler).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 is one line, not a traceback.
+        "django.request": {"filters": ["quiet_403"]},
         # WeasyPrint logs every layout step at INFO: a build would flood the log.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -49,7 +49,7 @@ def _line(m: Milestone, today: dt.date) -> str:
 
 
 def settings_base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    return settings.PORTAL_BASE_URL.rstrip("/")
 
 
 def compose(body: Body, milestones: list[Milestone], today: dt.date) -> tuple[str, str]:

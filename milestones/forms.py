@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from delegation.models import Function, MapEntry
+from governance.forms import NHSDateField
 from governance.models import Body
 
 from .models import Milestone, Programme, Status
@@ -60,12 +61,8 @@ class MilestoneForm(forms.Form):
         label="Or the lead's name",
         help_text="When the lead has no account.",
     )
-    start_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Start date"
-    )
-    due_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due date"
-    )
+    start_date = NHSDateField(required=False, label="Start date")
+    due_date = NHSDateField(required=False, label="Due date")
     due_quarter = forms.CharField(
         required=False,
         label="Or due by the end of a quarter",

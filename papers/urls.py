@@ -32,7 +32,7 @@ urlpatterns = [
     path("papers/<int:pk>/build/", views.paper_build, name="build"),
     path("papers/<int:pk>/builds/<int:build>/", views.build_status, name="build_status"),
     path("papers/<int:pk>/builds/<int:build>/retry/", views.build_retry, name="build_retry"),
-    path("papers/<int:pk>/versions/<int:number>/pdf/", views.version_download, name="download"),
+    path("papers/<int:pk>/versions/v<int:number>.pdf", views.version_download, name="download"),
     path("papers/systems/<slug:system>/glossary/", views_system.glossary, name="glossary"),
     path(
         "papers/systems/<slug:system>/glossary/<int:term>/delete/",

@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_check(**env: str) -> subprocess.CompletedProcess:
     base = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "PORTAL_BASE_URL"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -34,9 +36,20 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_production_starts_with_both():
+def test_production_refuses_to_start_without_the_portal_address():
     result = run_check(
         DJANGO_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portal.example.org"
+    )
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL must be set" in result.stderr
+
+
+def test_production_starts_with_all_three():
+    result = run_check(
+        DJANGO_ENV="production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="portal.example.org",
+        PORTAL_BASE_URL="https://portal.example.org",
     )
     assert result.returncode == 0, result.stderr
 

@@ -38,7 +38,9 @@ class MapEntry(models.Model):
         "delegated budget (£)",
         max_digits=14,
         decimal_places=2,
-        default=Decimal("0"),
+        # Empty when never recorded: shown as "not recorded", never as £0.
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"), "A delegated budget cannot be negative.")],
     )
     financial_limit = models.DecimalField(

@@ -18,6 +18,33 @@ def money(value: Any) -> str:
 
 
 @register.filter
+def budget(value: Any) -> str:
+    """A delegated budget: "not recorded" when nobody recorded one (never £0)."""
+    return "not recorded" if value in (None, "") else money(value)
+
+
+def _choice_labels() -> dict[str, dict[str, str]]:
+    from delegation.models import DecisionRight, EntryStatus, Level
+    from governance.models import BodyKind, GovernanceForm
+
+    return {
+        "level": dict(Level.choices),
+        "governance_form": dict(GovernanceForm.choices),
+        "decision_right": dict(DecisionRight.choices),
+        "status": dict(EntryStatus.choices),
+        "receiving_body_kind": dict(BodyKind.choices),
+    }
+
+
+@register.filter
+def choice_label(value: Any, name: str) -> str:
+    """A stored code as the words people use: ``joint_committee`` → "Joint committee"."""
+    if value in (None, ""):
+        return ""
+    return str(_choice_labels().get(name, {}).get(value, value))
+
+
+@register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key, "") if mapping else ""
 
@@ -31,10 +58,14 @@ def field_label(name: str) -> str:
 @register.filter
 def diff_value(value: Any, name: str) -> str:
     """A value of a diffed field as a reader wants it: money as £, dates as dates."""
+    if name == "delegated_budget":
+        return budget(value)
     if value in (None, ""):
         return "—"
-    if name in ("delegated_budget", "financial_limit"):
+    if name == "financial_limit":
         return money(value)
+    if name in _choice_labels():
+        return choice_label(value, name)
     if name in ("effective_from", "review_by"):
         import datetime as dt
 
@@ -62,6 +93,16 @@ def number(value: Any) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.simple_tag(takes_context=True)
+def may_read_live_map(context: template.Context, system: Any) -> bool:
+    """Whether the signed-in person may open the live map's pages (a link to one that
+    answers 403 is a dead end: show it only to those who may follow it)."""
+    from delegation import permissions
+
+    request = context.get("request")
+    return permissions.may_read_live_map(getattr(request, "user", None), system)
 
 
 @register.simple_tag(takes_context=True)

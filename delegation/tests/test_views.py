@@ -55,7 +55,7 @@ def test_body_page_totals_budget_and_puts_overdue_first(client_as):
     )
     assert response.status_code == 200
     entries = response.context["entries"]
-    assert response.context["total_budget"] == sum(e.delegated_budget for e in entries)
+    assert response.context["total_budget"] == sum(e.delegated_budget or 0 for e in entries)
     conditions = response.context["conditions"]
     flags = [c.overdue for c in conditions]
     assert flags == sorted(flags, reverse=True) and flags[0]

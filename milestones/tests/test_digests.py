@@ -42,3 +42,16 @@ def test_no_office_no_mail_and_no_record(make, mailoutbox, tht):
     send_milestone_digests.delay().get()
     assert not [m for m in mailoutbox if "Tower Hamlets" in m.body]
     assert not DigestSent.objects.filter(body=tht).exists()
+
+
+def test_digest_links_are_absolute_on_the_portal_address(make, mailoutbox, persona, settings):
+    settings.PORTAL_BASE_URL = "https://portal.example.nhs.uk"
+    office = persona("tht.office")
+    office.email = office.email or "tht.office@example.org"
+    office.save()
+    milestone = make("Due in three days", due_date=dt.date.today() + dt.timedelta(days=3))
+    send_milestone_digests.delay().get()
+    body = next(m.body for m in mailoutbox if "Due in three days" in m.body)
+    assert f"https://portal.example.nhs.uk/milestones/{milestone.pk}/" in body
+    links = [w for w in body.split() if "/milestones/" in w]
+    assert links and all(w.startswith("https://portal.example.nhs.uk/") for w in links)

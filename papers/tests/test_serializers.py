@@ -6,7 +6,7 @@ def test_paper_serializer_nests_its_parts(draft):
     data = PaperSerializer(draft).data
     assert data["system"] == "nel"
     assert len(data["recommendations"]) == draft.recommendations.count()
-    assert data["versions"][0]["download_url"].endswith(f"/papers/{draft.pk}/versions/1/pdf/")
+    assert data["versions"][0]["download_url"].endswith(f"/papers/{draft.pk}/versions/v1.pdf")
 
 
 def test_a_vanished_job_reads_failed(draft, persona):
