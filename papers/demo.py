@@ -137,9 +137,14 @@ def _fill(paper, office, meeting_date: dt.date) -> None:
     )
 
 
-def _build(paper, by) -> None:
+def _build(paper, by, stdout: TextIO) -> bool:
     build = PaperBuild.objects.create(paper=paper, key=uuid.uuid4().hex, requested_by=by)
-    building.run(build.pk)
+    if building.run(build.pk) is None:
+        # The demo goes on without the PDF; the paper page says why the build failed.
+        build.refresh_from_db()
+        stdout.write(f"  paper {paper}: {build.message}\n")
+        return False
+    return True
 
 
 def _paper(system, tht, hwbb, office, *, title, meeting_date, priorities):
@@ -190,9 +195,9 @@ def load(*, stdout: TextIO) -> None:
             priorities=priorities,
         )
         services.paper_set_state(paper=paper, to=PaperState.READY, by=office)
-        _build(paper, office)
-        services.paper_set_state(paper=paper, to=PaperState.PUBLISHED, by=lead)
-        stdout.write(f"  paper: {paper} (published)\n")
+        if _build(paper, office, stdout):
+            services.paper_set_state(paper=paper, to=PaperState.PUBLISHED, by=lead)
+            stdout.write(f"  paper: {paper} (published)\n")
     if not system.papers.filter(author_body=tht, title=TITLE).exists():
         paper = _paper(
             system,
@@ -203,5 +208,5 @@ def load(*, stdout: TextIO) -> None:
             meeting_date=today + dt.timedelta(days=9),
             priorities=priorities[:2],
         )
-        _build(paper, office)
-        stdout.write(f"  paper: {paper} (draft, built)\n")
+        if _build(paper, office, stdout):
+            stdout.write(f"  paper: {paper} (draft, built)\n")

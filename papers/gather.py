@@ -39,8 +39,9 @@ from .models import Paper, Section, SectionKind
 SVG_TEXT = re.compile(r"<text[^>]*>([^<]*)</text>")
 
 
-def money(value: Decimal | int | float) -> str:
-    return f"£{Decimal(value):,.0f}"
+def money(value: Decimal | int | float | None) -> str:
+    # An empty budget was never recorded: it is said so, never printed as £0.
+    return "Not recorded" if value is None else f"£{Decimal(value):,.0f}"
 
 
 def day(value: dt.date | None) -> str:
@@ -78,7 +79,7 @@ def decision_map(section: Section, today: dt.date) -> dict[str, Any]:
         ]
         for e in entries
     ]
-    total = sum((e.delegated_budget for e in entries), Decimal(0))
+    total = sum((e.delegated_budget or Decimal(0) for e in entries), Decimal(0))
     return {
         "caption": f"Functions and decisions delegated to {body.name}, in force on {day(today)}",
         "columns": [

@@ -45,7 +45,7 @@ def test_text_has_the_tht_map_rows_and_total(built, draft):
     assert entries.exists()
     for entry in entries.select_related("function"):
         assert entry.function.code in text
-    total = sum(e.delegated_budget for e in entries)
+    total = sum(e.delegated_budget or 0 for e in entries)
     assert f"Total delegated budget £{total:,.0f}" in text
 
 
@@ -127,7 +127,9 @@ def test_two_builds_make_two_versions_and_v1_keeps_its_bytes(draft, built, perso
     entry = MapEntry.objects.filter(
         receiving_body=draft.author_body, status=EntryStatus.IN_FORCE
     ).first()
-    MapEntry.objects.filter(pk=entry.pk).update(delegated_budget=entry.delegated_budget + 1_000_000)
+    MapEntry.objects.filter(pk=entry.pk).update(
+        delegated_budget=(entry.delegated_budget or 0) + 1_000_000
+    )
 
     v2 = building.run(_build(draft, persona("tht.office")).pk)
 
