@@ -120,15 +120,16 @@ def main() -> None:
     job = imports.check(system=big, user=lead, filename="bench.xlsx", content=data)
     checked = time.perf_counter()
     if not job.importable:
-        print("import refused:", job.refused_rows[:5])
+        print("import refused:", imports.refused_rows(job)[:5])
         return
     imports.start(job)
-    job = imports.run(job.token)
+    imports.run(job.pk)
+    job.refresh_from_db()
     done = time.perf_counter()
     print(
         f"XLSX import of {args.rows} rows ({len(data) / 1024:.0f} KB): check (read and dry run) "
         f"{checked - start:.2f} s, import {done - checked:.2f} s, total {done - start:.2f} s; "
-        f"{job.state}: {job.result or job.message}"
+        f"{job.state}: {job.result or job.error}"
     )
 
 

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from governance import permissions as landscape
+from ics_portal.history.api import HistoryMixin
 from ics_portal.ids import as_id
 
 from . import permissions, selectors, services
@@ -56,7 +57,7 @@ class _Base(
         serializer.save()
 
 
-class FunctionViewSet(_Base):
+class FunctionViewSet(HistoryMixin, _Base):
     filterset_class = FunctionFilter
 
     def get_queryset(self) -> QuerySet:
@@ -76,7 +77,7 @@ class FunctionViewSet(_Base):
         serializer.save()
 
 
-class MapEntryViewSet(_Base):
+class MapEntryViewSet(HistoryMixin, _Base):
     filterset_class = MapEntryFilter
 
     def get_queryset(self) -> QuerySet:
@@ -120,7 +121,7 @@ class MapEntryViewSet(_Base):
         return Response(s.MapEntrySerializer(entry).data)
 
 
-class ConditionViewSet(_Base):
+class ConditionViewSet(HistoryMixin, _Base):
     filterset_class = ConditionFilter
 
     def get_queryset(self) -> QuerySet:
@@ -177,6 +178,7 @@ class ConditionViewSet(_Base):
 
 
 class MapVersionViewSet(
+    HistoryMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from governance.forms import NHSDateField
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
 
+from .import_rows import LIMITS
 from .models import (
     LEVEL_BODY_KINDS,
     AssessmentKind,
@@ -22,7 +23,6 @@ from .models import (
     Level,
     approving_bodies,
 )
-from .spreadsheets import MAX_BYTES
 
 RECEIVING_KINDS = frozenset().union(*LEVEL_BODY_KINDS.values())
 
@@ -268,7 +268,7 @@ class ImportForm(NHSForm):
     file = forms.FileField(
         label="Spreadsheet",
         help_text="An .xlsx or .csv file with the same columns as the export, up to "
-        f"{MAX_BYTES // 1024 // 1024} MB.",
+        f"{LIMITS.max_bytes // 1024 // 1024} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     # The job the check will be kept under, known before the upload so the page can

@@ -1,124 +1,45 @@
-"""A spreadsheet import as a job: check the file, then import it, reporting progress.
+"""A map spreadsheet import as a job (``governance.jobs``): check, then import.
 
-The governance lead uploads a file once. ``check`` reads it, plans every row (the dry
-run) and keeps the file and the plan under a random token; the lead reads the plan on
-the job's page and, if no row is refused, starts the import, which runs as a Celery task
-(``tasks.map_import_run``) and calls ``run``.
-
-Jobs live in the cache, not the database: the import writes inside one transaction (all
-rows or none), so progress recorded in the database would stay invisible to the page
-asking for it until the very end. A job expires after ``JOB_TTL``; the file is then
-simply checked again.
+The governance lead uploads a file once. ``check`` reads it and plans every row (the
+dry run) in the upload request, and keeps the file and the plan with the job; the lead
+reads the plan on the job's page and, if no row is refused, starts the import, which
+runs on a worker (``tasks.map_import_run``): the file is checked again against the map
+as it is then, and every row is written, or none (``services.map_import_apply``).
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import re
-import uuid
-from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
-from governance.models import IntegratedCareSystem
+from governance import jobs
+from governance.models import IntegratedCareSystem, Job
 
-from . import permissions, spreadsheets
+from . import import_rows, permissions, services
 
-logger = logging.getLogger(__name__)
-
-JOB_TTL = 2 * 60 * 60
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
+KIND = "map_import"
+ACTIONS = ("create", "change", "revoke", "unchanged")
 
 
-class JobState:
-    CHECKING = "checking"
-    CHECKED = "checked"  # every row can be imported
-    REFUSED = "refused"  # some rows are refused: nothing can be imported
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"  # the import stopped; nothing was imported
-
-    WORKING = frozenset({CHECKING, QUEUED, RUNNING})
+def job_get(token: str, *, user: Any, system: IntegratedCareSystem) -> Job:
+    """This user's map import into this system; 404 otherwise. The caller has already
+    been allowed to import into ``system``."""
+    return jobs.job_get(token, user=user, kind=KIND, system=system)
 
 
-@dataclass
-class ImportJob:
-    token: str
-    system_id: int
-    user_id: int
-    filename: str
-    state: str = JobState.CHECKING
-    fingerprint: str = ""
-    # The dry run, per row: row, reference, action, changes, errors (column, reason).
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    result: dict[str, int] = field(default_factory=dict)
-    message: str = ""
-
-    @property
-    def refused_rows(self) -> list[dict[str, Any]]:
-        return [row for row in self.rows if row["errors"]]
-
-    @property
-    def importable(self) -> bool:
-        return self.state == JobState.CHECKED
-
-    @property
-    def working(self) -> bool:
-        return self.state in JobState.WORKING
+progress_of = jobs.job_progress
+start = jobs.job_start
 
 
-def new_token() -> str:
-    return uuid.uuid4().hex
+def refused_rows(job: Job) -> list[dict[str, Any]]:
+    return [row for row in job.plan.get("rows", []) if row["errors"]]
 
 
-def _key(token: str, part: str = "job") -> str:
-    return f"delegation:import:{token}:{part}"
-
-
-def _save(job: ImportJob) -> None:
-    cache.set(_key(job.token), asdict(job), JOB_TTL)
-
-
-def _load(token: str) -> ImportJob | None:
-    if not TOKEN.match(token or ""):
-        return None
-    data = cache.get(_key(token))
-    return ImportJob(**data) if data else None
-
-
-def report(token: str, stage: str, done: int, total: int) -> None:
-    cache.set(_key(token, "progress"), {"stage": stage, "done": done, "total": total}, JOB_TTL)
-
-
-def job_get(token: str, *, user: Any, system: IntegratedCareSystem) -> ImportJob:
-    """The job, if it is this user's import into this system; 404 otherwise.
-
-    The caller has already been allowed to import into ``system``; a job is then its
-    uploader's alone, like an unsent form.
-    """
-    job = _load(token)
-    if job is None or job.user_id != user.pk or job.system_id != system.pk:
-        raise Http404("No such import.")
-    return job
-
-
-def progress_of(job: ImportJob) -> dict[str, Any]:
-    """How far a job has got, for the page that polls it."""
-    progress = cache.get(_key(job.token, "progress")) or {"stage": "", "done": 0, "total": 0}
-    return {"state": job.state, **progress, "message": job.message}
-
-
-# --- checking: the dry run --------------------------------------------------------
-
-
-def _plan_rows(plan: spreadsheets.ImportPlan) -> list[dict[str, Any]]:
+def _plan_rows(plan: import_rows.ImportPlan) -> list[dict[str, Any]]:
     return [
         {
             "row": item.row,
@@ -131,6 +52,12 @@ def _plan_rows(plan: spreadsheets.ImportPlan) -> list[dict[str, Any]]:
     ]
 
 
+def _read_and_plan(job: Job, content: bytes) -> import_rows.ImportPlan:
+    report = partial(jobs.job_report, job)
+    table = import_rows.read_table(io.BytesIO(content), job.filename, len(content), progress=report)
+    return import_rows.plan_import(job.system, table, progress=report)
+
+
 def check(
     *,
     system: IntegratedCareSystem,
@@ -138,96 +65,54 @@ def check(
     filename: str,
     content: bytes,
     token: str = "",
-) -> ImportJob:
+) -> Job:
     """Read and plan the file (changing nothing) and keep it, ready to import.
 
     ``token`` is the one the upload form carried, so that its page can follow the
-    check while the request runs; a new one is made if it is missing or not this
-    user's. Raises ``spreadsheets.FileRefused`` for a file that cannot be read at all.
+    check while the request runs. Raises ``import_rows.FileRefused`` for a file that
+    cannot be read at all, and then keeps no job.
     """
-    existing = _load(token)
-    if not TOKEN.match(token or "") or (existing is not None and existing.user_id != user.pk):
-        token = new_token()
-    job = ImportJob(token=token, system_id=system.pk, user_id=user.pk, filename=filename)
-    _save(job)
-    report(token, "read", 0, 0)
+    job = jobs.job_create(kind=KIND, user=user, system=system, filename=filename, token=token)
+    jobs.job_report(job, "read", 0, 0)
     try:
-        table = spreadsheets.read_table(
-            io.BytesIO(content), filename, len(content), progress=lambda *a: report(token, *a)
-        )
-    except spreadsheets.FileRefused:
-        cache.delete_many([_key(token), _key(token, "progress")])
+        plan = _read_and_plan(job, content)
+    except import_rows.FileRefused:
+        jobs.job_discard(job)
         raise
-    plan = spreadsheets.plan_import(system, table, progress=lambda *a: report(token, *a))
-    job.rows = _plan_rows(plan)
-    job.counts = {
-        action: plan.count(action) for action in ("create", "change", "revoke", "unchanged")
-    }
-    job.counts["refused"] = len(plan.refused)
-    job.fingerprint = spreadsheets.plan_fingerprint(plan)
-    job.state = JobState.CHECKED if plan.ok else JobState.REFUSED
-    if plan.ok:
-        cache.set(_key(token, "file"), content, JOB_TTL)
-    _save(job)
-    return job
+    counts = {action: plan.count(action) for action in ACTIONS}
+    counts["refused"] = len(plan.refused)
+    return jobs.job_checked(
+        job,
+        plan={"rows": _plan_rows(plan), "counts": counts},
+        fingerprint=import_rows.plan_fingerprint(plan),
+        ok=plan.ok,
+        payload=content,
+    )
 
 
-# --- importing ----------------------------------------------------------------------
-
-
-def start(job: ImportJob) -> bool:
-    """Mark a checked job as queued, once: a second click does not import twice."""
-    if not job.importable or not cache.add(_key(job.token, "started"), True, JOB_TTL):
-        return False
-    job.state = JobState.QUEUED
-    _save(job)
-    report(job.token, "write", 0, 0)
-    return True
-
-
-def _fail(job: ImportJob, message: str) -> ImportJob:
-    job.state, job.message = JobState.FAILED, message
-    _save(job)
-    return job
-
-
-def run(token: str) -> ImportJob | None:
-    """Import a started job's file: check it again against the map as it is now, then
-    write every row or none. The task's body."""
-    job = _load(token)
-    if job is None or job.state != JobState.QUEUED:
-        return job
-    job.state = JobState.RUNNING
-    _save(job)
-    content = cache.get(_key(token, "file"))
-    if content is None:
-        return _fail(job, "The checked file has expired. Check it again, then import it.")
-    user = get_user_model().objects.filter(pk=job.user_id, is_active=True).first()
-    system = IntegratedCareSystem.objects.filter(pk=job.system_id).first()
-    if user is None or system is None or not permissions.may_edit_map(user, system):
-        return _fail(job, "You may no longer change this map. Nothing was imported.")
+def import_work(job: Job) -> dict[str, Any]:
+    """The work of a started job: check the file again against the map as it is now,
+    then write every row or none (the job is finished in the same transaction)."""
+    user = get_user_model().objects.filter(pk=job.created_by_id, is_active=True).first()
+    if user is None or job.system is None or not permissions.may_edit_map(user, job.system):
+        raise jobs.JobFailed("You may no longer change this map. Nothing was imported.")
     try:
-        table = spreadsheets.read_table(
-            io.BytesIO(content), job.filename, len(content), progress=lambda *a: report(token, *a)
+        plan = _read_and_plan(job, jobs.job_payload(job))
+    except import_rows.FileRefused as refused:
+        raise jobs.JobFailed(str(refused)) from None
+    if import_rows.plan_fingerprint(plan) != job.fingerprint:
+        raise jobs.JobFailed(
+            "The map changed after this file was checked, so the import would no longer "
+            "do what the check showed. Nothing was imported: check the file again."
         )
-        plan = spreadsheets.plan_import(system, table, progress=lambda *a: report(token, *a))
-        if spreadsheets.plan_fingerprint(plan) != job.fingerprint:
-            return _fail(
-                job,
-                "The map changed after this file was checked, so the import would no longer "
-                "do what the check showed. Nothing was imported: check the file again.",
-            )
-        job.result = spreadsheets.apply_import(
-            plan, user=user, progress=lambda *a: report(token, *a)
+    try:
+        return services.map_import_apply(
+            plan=plan, user=user, progress=partial(jobs.job_report, job)
         )
-    except (spreadsheets.FileRefused, ValidationError) as error:
-        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
-        return _fail(job, " ".join(messages))
-    except Exception:
-        # The transaction has rolled back; say so rather than leave the page waiting.
-        logger.exception("Map import %s failed", token)
-        return _fail(job, "The import stopped with an unexpected error. Nothing was imported.")
-    job.state = JobState.DONE
-    _save(job)
-    cache.delete(_key(token, "file"))
-    return job
+    except ValidationError as error:
+        raise jobs.JobFailed(" ".join(error.messages)) from None
+
+
+def run(job_id: int) -> str:
+    """Import a started job's file (the task's body); see ``governance.jobs.job_run``."""
+    return jobs.job_run(job_id, import_work)

@@ -7,15 +7,20 @@ ask ``delegation.permissions`` first.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal import uploads
+from ics_portal.history.door import Door, history_context
+from ics_portal.history.records import bulk_create_with_history, record_changes
+from ics_portal.uploads import Progress, no_progress
 
 from .models import (
     AssessmentStatus,
@@ -27,6 +32,9 @@ from .models import (
     MapVersion,
 )
 from .selectors import live_rows
+
+if TYPE_CHECKING:
+    from .import_rows import ImportPlan
 
 FUNCTION_FIELDS = frozenset(
     {"code", "name", "group", "description", "statutory_basis", "display_order"}
@@ -170,7 +178,8 @@ def map_entries_bulk_create(
     try:
         with transaction.atomic():
             for start in range(0, len(entries), BULK_BATCH):
-                batch = MapEntry.objects.bulk_create(entries[start : start + BULK_BATCH])
+                # One creation record per entry, like a save() would leave.
+                batch = bulk_create_with_history(entries[start : start + BULK_BATCH], MapEntry)
                 created.extend(batch)
                 if on_batch is not None:
                     on_batch(len(batch))
@@ -244,7 +253,10 @@ def map_entry_supersede(
     _save(new)
     old.superseded_by = new
     old.save(update_fields=["superseded_by", "updated_at"])
-    Condition.objects.filter(map_entry=old).update(map_entry=new)
+    moved = list(Condition.objects.filter(map_entry=old).values_list("pk", flat=True))
+    Condition.objects.filter(pk__in=moved).update(map_entry=new)
+    # update() leaves no history by itself: each moved condition records its new entry.
+    record_changes(Condition, moved)
     return new
 
 
@@ -361,3 +373,79 @@ def map_version_publish(
             rows=rows,
         )
     )
+
+
+# --- the spreadsheet import ----------------------------------------------------------
+
+
+@transaction.atomic
+def map_import_apply(
+    *, plan: ImportPlan, user: Any, progress: Progress = no_progress
+) -> dict[str, int]:
+    """Write every planned row (``import_rows.plan_import``), or none: any refusal or
+    failure rolls the whole file back.
+
+    ``progress("write", done, total)`` reports rows written so far. Progress is only
+    news: until the transaction commits, nobody else sees a single row of it.
+    """
+    if not plan.ok:
+        raise ValidationError("The file has refused rows; nothing was imported.")
+    # A worker has no request: the history records name the import and the person here.
+    with history_context(Door.IMPORT, user=user):
+        return _map_import_write(plan, user=user, progress=progress)
+
+
+def _map_import_write(plan: ImportPlan, *, user: Any, progress: Progress) -> dict[str, int]:
+    done: Counter[str] = Counter()
+    # New entries go in as batches; changes and revocations one by one, since each
+    # keeps its own supersession record.
+    creates = [
+        MapEntry(created_by=user, **item.values) for item in plan.rows if item.action == "create"
+    ]
+    others = [item for item in plan.rows if item.action in ("change", "revoke")]
+    total = len(creates) + len(others)
+    written = 0
+    progress("write", written, total)
+
+    def created(batch: int) -> None:
+        nonlocal written
+        written += batch
+        progress("write", written, total)
+
+    try:
+        map_entries_bulk_create(entries=creates, on_batch=created)
+    except ValidationError as error:
+        raise ValidationError(
+            "The new entries could not be written: "
+            + " ".join(error.messages)
+            + " Nothing was imported."
+        ) from error
+    done["create"] = len(creates)
+    for item in others:
+        _map_import_write_row(item, user=user)
+        done[item.action] += 1
+        written += 1
+        if written % uploads.PROGRESS_EVERY == 0:
+            progress("write", written, total)
+    progress("write", total, total)
+    return {action: n for action, n in done.items() if n}
+
+
+def _map_import_write_row(item: Any, *, user: Any) -> None:
+    """One change or revocation of an import; its refusal names the row."""
+    values = dict(item.values)
+    values.pop("status")
+    values.pop("function")
+    try:
+        if item.action == "revoke":
+            map_entry_revoke(entry=item.existing, note="Revoked by spreadsheet import.")
+        elif item.existing.status == EntryStatus.IN_FORCE:
+            map_entry_supersede(entry=item.existing, created_by=user, **values)
+        else:
+            map_entry_update(entry=item.existing, **values)
+    except ValidationError as error:
+        raise ValidationError(
+            f"Row {item.row} ({item.reference}) could not be written: "
+            + " ".join(error.messages)
+            + " Nothing was imported."
+        ) from error

@@ -1,10 +1,13 @@
+from typing import Any
+
 from celery import shared_task
+
+from governance import jobs
 
 from . import imports
 
 
-@shared_task
-def map_import_run(token: str) -> str:
+@shared_task(**jobs.TASK_OPTIONS)
+def map_import_run(self: Any, job_id: int) -> str:
     """Import a checked spreadsheet into the map, all rows or none (see ``imports``)."""
-    job = imports.run(token)
-    return job.state if job is not None else "expired"
+    return jobs.job_task(self, job_id, imports.import_work)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import history_views, views
 
 app_name = "delegation"
 
@@ -17,15 +17,19 @@ urlpatterns = [
     path("maps/<slug:system>/versions/publish/", views.version_publish, name="version_publish"),
     path("map-entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("map-entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
+    path("map-entries/<int:pk>/history/", history_views.entry_history, name="entry_history"),
     path("map-entries/<int:pk>/supersede/", views.entry_supersede, name="entry_supersede"),
     path("map-entries/<int:pk>/revoke/", views.entry_revoke, name="entry_revoke"),
     path("map-entries/<int:pk>/conditions/new/", views.condition_create, name="condition_create"),
     path("functions/<int:pk>/edit/", views.function_edit, name="function_edit"),
+    path("functions/<int:pk>/history/", history_views.function_history, name="function_history"),
     path("conditions/<int:pk>/", views.condition_detail, name="condition_detail"),
     path("conditions/<int:pk>/edit/", views.condition_edit, name="condition_edit"),
+    path("conditions/<int:pk>/history/", history_views.condition_history, name="condition_history"),
     path("conditions/<int:pk>/assess/", views.condition_assess, name="condition_assess"),
     path("conditions/<int:pk>/assure/", views.condition_assure, name="condition_assure"),
     path("map-versions/<int:pk>/", views.version_detail, name="version_detail"),
+    path("map-versions/<int:pk>/history/", history_views.version_history, name="version_history"),
     path("maps/<slug:system>/export.<str:fmt>", views.map_export, name="map_export"),
     path("map-versions/<int:pk>/export.<str:fmt>", views.version_export, name="version_export"),
     path("maps/<slug:system>/import/", views.map_import, name="map_import"),

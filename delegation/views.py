@@ -14,11 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from governance import jobs
 from governance import selectors as landscape
 from governance.models import IntegratedCareSystem
+from governance.models.jobs import new_token
+from ics_portal import uploads
 from ics_portal.ids import as_id
 
-from . import forms, imports, permissions, selectors, services, spreadsheets, tasks
+from . import forms, import_rows, imports, permissions, selectors, services, spreadsheets, tasks
 from .diff import diff_rows
 from .models import AssessmentKind, AssessmentStatus, ConditionCategory, EntryStatus, Level
 from .permissions import Action
@@ -649,7 +652,7 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             # Refuse an oversized file before reading it into memory.
-            spreadsheets.refuse_size(upload.size)
+            uploads.refuse_size(upload.size, import_rows.LIMITS)
             job = imports.check(
                 system=system_obj,
                 user=request.user,
@@ -657,13 +660,13 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
                 content=upload.read(),
                 token=form.cleaned_data["job"],
             )
-        except spreadsheets.FileRefused as refused:
+        except uploads.FileRefused as refused:
             form.add_error("file", str(refused))
         else:
             return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
     token = request.POST.get("job", "")
-    if not imports.TOKEN.match(token):
-        token = imports.new_token()
+    if not jobs.TOKEN.match(token):
+        token = new_token()
     context = _base_context(request, system_obj)
     context.update(
         {
@@ -681,17 +684,19 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def map_import_job(request: HttpRequest, system: str, token: str) -> HttpResponse:
-    """A checked file: its dry run, then (POST) its import, its progress and its result."""
+    """A checked file: its dry run, then (POST) its import — or, after a failure that
+    may pass, the same import again — its progress and its result."""
     system_obj = _editable_system(request, system)
     job = imports.job_get(token, user=request.user, system=system_obj)
     if request.method == "POST":
         if imports.start(job):
-            tasks.map_import_run.delay(job.token)
+            tasks.map_import_run.delay(job.pk)
         return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
     context = _base_context(request, system_obj)
     context.update(
         {
             "job": job,
+            "refused_rows": imports.refused_rows(job),
             "progress": imports.progress_of(job),
             "progress_url": reverse(
                 "delegation:map_import_progress", args=[system_obj.slug, job.token]

@@ -9,6 +9,7 @@ from .models import (
     BodyGroupObjectPermission,
     BodyUserObjectPermission,
     IntegratedCareSystem,
+    Job,
     Membership,
     Organisation,
     RoleAssignment,
@@ -140,3 +141,19 @@ for model in (
             },
         ),
     )
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read only: jobs change through governance.jobs (a stuck one is failed by its page)."""
+
+    list_display = ["token", "kind", "state", "stage", "attempts", "created_by", "created_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["token", "filename", "created_by__username"]
+    exclude = ["payload"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

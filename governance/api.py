@@ -19,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from ics_portal.history.api import HistoryMixin
+
 from . import permissions
 from .filters import BodyFilter, MembershipFilter, OrganisationFilter, SystemListFilter
 from .models import Body, IntegratedCareSystem, Membership, Organisation
@@ -64,7 +66,7 @@ class _ReadOnly(viewsets.ReadOnlyModelViewSet):
 
 
 @_documented("integrated care systems", SystemSerializer)
-class SystemViewSet(_ReadOnly):
+class SystemViewSet(HistoryMixin, _ReadOnly):
     serializer_class = SystemSerializer
     filterset_class = SystemListFilter
 
@@ -73,7 +75,7 @@ class SystemViewSet(_ReadOnly):
 
 
 @_documented("partner organisations", OrganisationSerializer)
-class OrganisationViewSet(_ReadOnly):
+class OrganisationViewSet(HistoryMixin, _ReadOnly):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
 
@@ -86,7 +88,7 @@ class OrganisationViewSet(_ReadOnly):
 
 
 @_documented("governance bodies", BodySerializer)
-class BodyViewSet(_ReadOnly):
+class BodyViewSet(HistoryMixin, _ReadOnly):
     serializer_class = BodySerializer
     filterset_class = BodyFilter
 
@@ -105,7 +107,7 @@ class BodyViewSet(_ReadOnly):
 
 
 @_documented("memberships (an organisation's seat on a body)", MembershipSerializer)
-class MembershipViewSet(_ReadOnly):
+class MembershipViewSet(HistoryMixin, _ReadOnly):
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
 

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import jobs
 from .models import IntegratedCareSystem
 from .selectors import landscape_counts
 
@@ -13,3 +14,9 @@ def ping() -> str:
 @shared_task
 def system_landscape_counts(system_id: int) -> dict[str, int]:
     return landscape_counts(system=IntegratedCareSystem.objects.get(pk=system_id))
+
+
+@shared_task
+def expire_job_files() -> int:
+    """Nightly: uploaded files of old jobs are let go (idempotent)."""
+    return jobs.jobs_expire_files()

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import diagram, selectors
+from . import diagram, permissions, selectors
 
 
 @login_required
@@ -33,6 +33,7 @@ def landscape(request: HttpRequest, system: str) -> HttpResponse:
             "tree": diagram.body_tree(bodies),
             "svg": diagram.landscape_svg(ics, bodies),
             "accountability": [b for b in bodies if b.accountable_to_id in visible_ids],
+            "may_see_changes": permissions.is_governance_lead(request.user, ics),
         },
     )
 

@@ -8,6 +8,9 @@ variables only, so what CI tests is the configuration that ships:
 - ``DATABASE_URL``: e.g. ``postgres://user@host:5432/ics_portal``; SQLite when unset.
 - ``REDIS_URL``: Celery broker and result backend, cache and sessions; when unset,
   Celery tasks run in-process and the cache is per-process memory.
+- ``CELERY_TASK_SOFT_TIME_LIMIT`` / ``CELERY_TASK_TIME_LIMIT``, ``CELERY_VISIBILITY_TIMEOUT``,
+  ``CELERY_UNACKED_RESTORE_INTERVAL`` and ``JOB_HEARTBEAT_TIMEOUT`` (seconds): how long a
+  task may run, and how soon a job whose worker died is noticed and its message re-sent.
 - ``PORTAL_BASE_URL``: the portal's address for links in emails; required in production.
 - ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_URL``-style settings: see README.
 - ``MEDIA_ROOT`` / ``MEDIA_URL``: where uploaded and built files live (default
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "simple_history",
     "governance",
     "delegation",
     "milestones",
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the door (page, API, admin) and the person on every history record.
+    "ics_portal.history.door.HistoryDoorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -160,18 +166,41 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/London"
-CELERY_TASK_TIME_LIMIT = 300
-# With acks_late, a message whose worker died unacknowledged goes back on the queue
-# after this many seconds (kombu's Redis transport); keep it above the longest task.
+# Every task may be killed at any moment (a deploy, the OOM killer, kill -9), so by
+# default a message is acknowledged only once its task has finished, and handed back to
+# the broker when the process running it dies: the task runs again, and is written to
+# be run twice (see governance.jobs). One message at a time per process, so a killed
+# worker strands no prefetched messages behind the one it was running.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A stuck task is stopped: first politely (SoftTimeLimitExceeded, so a job can record
+# why it failed), then for good. Long tasks set their own limits.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "240"))
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "300"))
+# Redis has no acknowledgements: a message taken by a worker that then died is handed
+# out again after this many seconds. Longer than any task's hard limit, so a task that
+# is still running is not started a second time.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    # How often (seconds) a worker looks for such messages: on every sweep, not every
+    # tenth, which is kombu's default.
+    "unacked_restore_interval": int(os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
 }
+# A job whose worker has not been heard of for this many seconds has lost its worker
+# (governance.jobs): the page says so and offers to try again.
+JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("JOB_HEARTBEAT_TIMEOUT", "120"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Programme offices read their digest first thing; the task records what it sent,
     # so a second run the same day (a beat restart) sends nothing new.
     "milestone-digests": {
         "task": "milestones.tasks.send_milestone_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "expire-job-files": {
+        "task": "governance.tasks.expire_job_files",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

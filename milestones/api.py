@@ -12,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from ics_portal.history.api import HistoryMixin
+
 from . import permissions, selectors, services
 from .filters import MilestoneFilter, ProgrammeFilter
 from .models import UpdateSource
@@ -31,7 +33,7 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
 
@@ -40,6 +42,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class MilestoneViewSet(
+    HistoryMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -12,6 +12,7 @@ from governance.models import Body
 
 from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
+from .spreadsheets import LIMITS
 
 
 def _user_label(user: Any) -> str:
@@ -229,9 +230,9 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Spreadsheet (CSV or XLSX)",
         help_text="Use the columns of the export. Rows with an id update that milestone; rows "
-        "without one add a milestone.",
+        f"without one add a milestone. Up to {LIMITS.max_bytes // 1024 // 1024} MB and "
+        f"{LIMITS.max_rows:,} rows.",
     )
-    confirm = forms.BooleanField(
-        required=False,
-        label="Apply the changes (leave unticked to check the file first)",
-    )
+    # The job the check will be kept under, known before the upload so the page can
+    # follow a long check while it runs.
+    job = forms.CharField(required=False, widget=forms.HiddenInput)

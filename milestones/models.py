@@ -10,6 +10,7 @@ from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.history.records import tracked
 
 from .quarters import quarter_label
 from .rag import rag_label, rag_of_milestone
@@ -42,6 +43,8 @@ class Programme(models.Model):
         blank=True,
         related_name="+",
     )
+
+    history = tracked(system=("system", "body__system"))
 
     class Meta:
         ordering = ["name"]
@@ -140,6 +143,8 @@ class Milestone(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = tracked(system="owner_body__system", m2m_fields=["dependencies"])
 
     class Meta:
         ordering = ["due_date", "title"]

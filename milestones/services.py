@@ -8,8 +8,10 @@ decide who may call them: views, the API and tasks ask ``milestones.permissions`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from django.db import transaction
 from django.db.models import F
 
 from governance.models import Body, IntegratedCareSystem, RoleAssignment
+from ics_portal.history.door import Door, current_door, history_context
+from ics_portal.history.records import record_changes, record_now, without_history
 
 from . import rules
 from .models import (
@@ -30,6 +34,8 @@ from .models import (
 )
 from .permissions import LEAD_CODENAME
 from .quarters import quarter_label
+
+T = TypeVar("T")
 
 
 class StaleMilestone(Exception):
@@ -101,6 +107,27 @@ def _lead_text(milestone: Milestone) -> str:
     return _user_name(milestone.lead_user) if milestone.lead_user_id else milestone.lead_name
 
 
+# The update log's sources that are doors of their own in the history records; the
+# others (form, table, API) keep the door the request came through.
+_SOURCE_DOORS = {UpdateSource.IMPORT: Door.IMPORT, UpdateSource.BULK: Door.BULK}
+
+
+def _recorded(func: Callable[..., T]) -> Callable[..., T]:
+    """The history records of the write name its ``by`` and, for an import or a bulk
+    update, that door (a Celery worker has no request to tell them)."""
+    signature = inspect.signature(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        source = bound.arguments["source"]
+        with history_context(_SOURCE_DOORS.get(source, current_door()), user=bound.arguments["by"]):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _log(
     milestone: Milestone,
     field: str,
@@ -163,6 +190,7 @@ def _roll_up(milestone: Milestone, *, by: Any, note: str) -> None:
             Milestone.objects.filter(pk=parent.pk).update(
                 progress=progress, version=F("version") + 1
             )
+            record_changes(Milestone, [parent.pk])
         parent_id = parent.parent_id
 
 
@@ -206,6 +234,7 @@ def _sync_lead_grant(milestone: Milestone) -> None:
 # --- milestones --------------------------------------------------------------------
 
 
+@_recorded
 @transaction.atomic
 def milestone_create(
     *,
@@ -253,9 +282,12 @@ def milestone_create(
     _check_lead(milestone)
     deps = list(dependencies)
     rules.check(milestone, deps)
-    milestone.save()
-    if deps:
-        milestone.dependencies.set(deps)
+    # One creation record, with the dependencies it was created with.
+    with without_history(milestone):
+        milestone.save()
+        if deps:
+            milestone.dependencies.set(deps)
+    record_now(milestone, "+")
     _log(
         milestone,
         UpdateField.CREATED,
@@ -357,9 +389,11 @@ def _apply(
     if "lead_user" in changes:
         _check_lead(milestone)
     rules.check(milestone, deps)
-    milestone.save()
     if deps is not None:
-        milestone.dependencies.set(deps)
+        # Linked before the save, so its one history record holds the new dependencies.
+        with without_history(milestone):
+            milestone.dependencies.set(deps)
+    milestone.save()
 
     after = {
         UpdateField.STATUS: milestone.status,
@@ -379,6 +413,7 @@ def _apply(
     return milestone
 
 
+@_recorded
 @transaction.atomic
 def milestone_update(
     *,
@@ -398,6 +433,7 @@ def milestone_update(
     return _apply(current, dict(changes), by=by, note=note, source=source)
 
 
+@_recorded
 @transaction.atomic
 def milestone_set_lead(
     *,
@@ -428,6 +464,7 @@ def _messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
+@_recorded
 @transaction.atomic
 def milestone_bulk_update(
     *,

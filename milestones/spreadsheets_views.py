@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import base64
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from . import permissions, selectors, spreadsheets
-from .forms import ImportForm
-from .permissions import Action
+from governance import jobs
+from governance.models.jobs import new_token
+from ics_portal import uploads
 
-SESSION_KEY = "milestones_import"
-MAX_BYTES = 2 * 1024 * 1024
+from . import imports, permissions, selectors, spreadsheets, tasks
+from .forms import ImportForm
+from .models import Programme
+from .permissions import Action
 
 
 @login_required
@@ -44,63 +44,74 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload → dry run with per-row errors → apply the same file, all or nothing."""
+def _importable_programme(request: HttpRequest, pk: int) -> Programme:
     programme = selectors.programme_get(request.user, pk)
     if not permissions.can(request.user, Action.ADD_MILESTONE, programme):
         raise PermissionDenied("Only the programme office imports milestones.")
-    form = ImportForm()
-    result = None
-    file_error = ""
-    pending = request.session.get(SESSION_KEY)
-    if request.method == "POST":
-        if request.POST.get("apply") and pending and pending.get("programme") == programme.pk:
-            name, content = pending["name"], base64.b64decode(pending["content"])
-            dry_run = False
+    return programme
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a spreadsheet and check it: a dry run that changes nothing. What it found
+    is read on the job's page, where the import itself is started."""
+    programme = _importable_programme(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # Refuse an oversized file before reading it into memory.
+            uploads.refuse_size(upload.size, spreadsheets.LIMITS)
+            job = imports.check(
+                programme=programme,
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                token=form.cleaned_data["job"],
+            )
+        except uploads.FileRefused as refused:
+            form.add_error("file", str(refused))
         else:
-            form = ImportForm(request.POST, request.FILES)
-            if not form.is_valid():
-                return render(
-                    request,
-                    "milestones/import.html",
-                    {"programme": programme, "form": form, "result": None},
-                )
-            upload = form.cleaned_data["file"]
-            if upload.size > MAX_BYTES:
-                file_error = "The file is larger than 2 MB."
-                name, content = "", b""
-            else:
-                name, content = upload.name, upload.read()
-            dry_run = not form.cleaned_data.get("confirm")
-        if not file_error:
-            try:
-                rows = spreadsheets.read_rows(name, content)
-            except ValidationError as error:
-                file_error = " ".join(error.messages)
-            else:
-                result = spreadsheets.import_milestones(
-                    programme=programme, by=request.user, rows=rows, dry_run=dry_run
-                )
-                if result.applied:
-                    request.session.pop(SESSION_KEY, None)
-                    messages.success(
-                        request,
-                        f"Imported: {len(result.created)} added, {len(result.updated)} updated, "
-                        f"{result.unchanged} unchanged.",
-                    )
-                    return redirect("milestones:programme", pk=programme.pk)
-                if not result.errors:
-                    request.session[SESSION_KEY] = {
-                        "programme": programme.pk,
-                        "name": name,
-                        "content": base64.b64encode(content).decode("ascii"),
-                    }
-        if file_error:
-            form.add_error("file", file_error)
-    return render(
-        request,
-        "milestones/import.html",
-        {"programme": programme, "form": form, "result": result},
-    )
+            return redirect("milestones:import_job", pk=programme.pk, token=job.token)
+    token = request.POST.get("job", "")
+    if not jobs.TOKEN.match(token):
+        token = new_token()
+    context = {
+        "programme": programme,
+        "form": form,
+        "token": token,
+        "progress_url": reverse("milestones:import_progress", args=[programme.pk, token]),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "milestones/import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """A checked file: what it would do, then (POST) its import — or, after a failure
+    that may pass, the same import again — its progress and its result."""
+    programme = _importable_programme(request, pk)
+    job = imports.job_get(token, user=request.user, programme=programme)
+    if request.method == "POST":
+        if imports.start(job):
+            tasks.milestone_import_run.delay(job.pk)
+        return redirect("milestones:import_job", pk=programme.pk, token=job.token)
+    context = {
+        "programme": programme,
+        "job": job,
+        "progress": imports.progress_of(job),
+        "progress_url": reverse("milestones:import_progress", args=[programme.pk, job.token]),
+    }
+    return render(request, "milestones/import_job.html", context)
+
+
+@login_required
+def import_progress(request: HttpRequest, pk: int, token: str) -> JsonResponse:
+    """How far a check or an import has got, for the page that follows it."""
+    programme = _importable_programme(request, pk)
+    job = imports.job_get(token, user=request.user, programme=programme)
+    response = JsonResponse(imports.progress_of(job))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from governance.tasks import ping
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import start_worker, stop_worker
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -25,36 +20,11 @@ pytestmark = [
 def worker_queue():
     """A worker on a queue of its own, so it takes only this test's messages."""
     queue = f"test-{uuid.uuid4().hex}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "ics_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "REDIS_URL": settings.REDIS_URL},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_worker(queue)
     try:
         yield queue
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_worker(process)
 
 
 def test_worker_returns_a_task_result(worker_queue):

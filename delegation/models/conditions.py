@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from governance.models import Body
+from ics_portal.history.records import tracked
 
 from .choices import AssessmentKind, AssessmentStatus, ConditionCategory
 from .entries import MapEntry
@@ -21,6 +22,8 @@ class Condition(models.Model):
     owner_body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="conditions_owned")
     due_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = tracked(system="map_entry__function__system")
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -60,6 +63,8 @@ class ConditionAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     assessed_at = models.DateTimeField(default=timezone.now)
+
+    history = tracked(system="condition__map_entry__function__system")
 
     class Meta:
         ordering = ["-assessed_at", "-pk"]

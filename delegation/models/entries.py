@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from governance.models import Body, BodyKind, GovernanceForm
+from ics_portal.history.records import tracked
 
 from .choices import LEVEL_BODY_KINDS, DecisionRight, EntryStatus, Level
 from .functions import Function
@@ -69,6 +70,8 @@ class MapEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = tracked(system="function__system")
 
     class Meta:
         ordering = ["function__display_order", "function__code", "receiving_body__name"]

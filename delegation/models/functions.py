@@ -2,6 +2,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from governance.models import IntegratedCareSystem
+from ics_portal.history.records import tracked
 
 function_code_validator = RegexValidator(
     r"^[A-Z][A-Z0-9]{0,5}-[0-9]{1,3}[A-Z]?$",
@@ -23,6 +24,8 @@ class Function(models.Model):
         max_length=200, blank=True, help_text="e.g. NHS Act 2006 s.65Z5 (joint working)."
     )
     display_order = models.PositiveIntegerField(default=0)
+
+    history = tracked(system="system")
 
     class Meta:
         ordering = ["system", "display_order", "code"]

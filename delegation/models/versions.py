@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
+from ics_portal.history.records import tracked
 
 # Who may approve a scheme of reservation and delegation: the ICB board, a committee
 # of the ICB board, or a joint committee — never a PCN, a place board acting alone or
@@ -38,6 +39,8 @@ class MapVersion(models.Model):
     )
     published_at = models.DateTimeField()
     rows = models.JSONField(default=list, editable=False)
+
+    history = tracked(system="system", excluded_fields=["rows"])
 
     class Meta:
         ordering = ["system", "-published_at", "-pk"]

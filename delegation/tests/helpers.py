@@ -108,5 +108,5 @@ def staged_import() -> str:
         filename="map.csv",
         content=content,
     )
-    assert job.importable, job.rows
+    assert job.importable, job.plan
     return job.token

@@ -88,6 +88,11 @@ ROUTES: list[Route] = [
         kwargs=lambda: {"pk": h.v1().pk, "fmt": "csv"},
         expect=VERSIONS,
     ),
+    # A record's history is read by whoever reads the record.
+    Route("delegation:entry_history", kwargs=_tht_entry, expect=LIVE_OBJECT),
+    Route("delegation:condition_history", kwargs=_tht_condition, expect=LIVE_OBJECT),
+    Route("delegation:function_history", kwargs=_function, expect=LIVE_OBJECT),
+    Route("delegation:version_history", kwargs=_v1, expect=VERSIONS),
     Route("delegation:map_import", kwargs=_nel, expect=LEAD_PAGE),
     # An import job is its uploader's (the lead's): the job is staged afresh per row.
     Route("delegation:map_import_job", kwargs=_import_job, expect=LEAD_PAGE),
@@ -149,6 +154,24 @@ ROUTES: list[Route] = [
         expect=everyone(
             403, icb_governance=201, tht_office=201, viewer=404, sel_governance=404, anonymous=API
         ),
+    ),
+    Route(
+        "function-history",
+        kwargs=_function,
+        expect=everyone(200, viewer=404, sel_governance=404, anonymous=API),
+    ),
+    Route(
+        "map-entry-history",
+        kwargs=_tht_entry,
+        expect=everyone(200, viewer=404, sel_governance=404, anonymous=API),
+    ),
+    Route(
+        "condition-history",
+        kwargs=_tht_condition,
+        expect=everyone(200, viewer=404, sel_governance=404, anonymous=API),
+    ),
+    Route(
+        "map-version-history", kwargs=_v1, expect=everyone(200, sel_governance=404, anonymous=API)
     ),
     Route("map-version-list", expect=everyone(200, anonymous=API)),
     Route(

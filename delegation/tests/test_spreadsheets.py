@@ -1,6 +1,7 @@
 """Export and import of the map: round trip, the dry run, each refusal, all or nothing."""
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from delegation import selectors, spreadsheets
+from delegation import import_rows, selectors, services, spreadsheets
 from delegation.models import EntryStatus, MapEntry
 from delegation.tests import helpers as h
 
@@ -40,10 +41,10 @@ def _row(**overrides) -> list:
     return [base[c] for c in spreadsheets.COLUMNS]
 
 
-def _plan(*rows) -> spreadsheets.ImportPlan:
+def _plan(*rows) -> import_rows.ImportPlan:
     data = _csv([list(spreadsheets.COLUMNS), *rows])
-    table = spreadsheets.read_table(io.BytesIO(data), "map.csv")
-    return spreadsheets.plan_import(h.nel(), table)
+    table = import_rows.read_table(io.BytesIO(data), "map.csv")
+    return import_rows.plan_import(h.nel(), table)
 
 
 def _snapshot() -> list:
@@ -60,7 +61,7 @@ def test_xlsx_export_has_sord_columns_and_every_entry_in_force(db):
 
 def test_exported_live_map_reimports_unchanged(db):
     data = spreadsheets.to_xlsx(selectors.live_rows(h.nel()))
-    plan = spreadsheets.plan_import(h.nel(), spreadsheets.read_table(io.BytesIO(data), "m.xlsx"))
+    plan = import_rows.plan_import(h.nel(), import_rows.read_table(io.BytesIO(data), "m.xlsx"))
     assert plan.ok, [(r.row, r.errors) for r in plan.refused]
     assert {r.action for r in plan.rows} == {"unchanged"}
 
@@ -88,7 +89,7 @@ def test_import_writes_all_rows(db, persona):
         status=EntryStatus.IN_FORCE, receiving_body__slug="tht"
     ).count()
     plan = _plan(_row(), _row(reference="KF-06/tht"), _row(reference="F-04/tht", status="Revoked"))
-    result = spreadsheets.apply_import(plan, user=persona("icb.governance"))
+    result = services.map_import_apply(plan=plan, user=persona("icb.governance"))
     assert result == {"create": 2, "revoke": 1}
     after = MapEntry.objects.filter(status=EntryStatus.IN_FORCE, receiving_body__slug="tht").count()
     assert after == before + 1
@@ -158,7 +159,7 @@ def test_one_bad_row_means_nothing_is_imported(db, persona):
     before = _snapshot()
     plan = _plan(_row(), _row(reference="KF-06/tht", budget="-1"))
     with pytest.raises(ValidationError, match="nothing was imported"):
-        spreadsheets.apply_import(plan, user=persona("icb.governance"))
+        services.map_import_apply(plan=plan, user=persona("icb.governance"))
     assert _snapshot() == before
 
 
@@ -173,7 +174,7 @@ def test_failure_while_writing_rolls_everything_back(db, persona, monkeypatch):
 
     monkeypatch.setattr(services, "map_entry_revoke", fail)
     with pytest.raises(ValidationError, match="Row 3"):
-        spreadsheets.apply_import(plan, user=persona("icb.governance"))
+        services.map_import_apply(plan=plan, user=persona("icb.governance"))
     assert _snapshot() == before  # the create that went first is rolled back too
 
 
@@ -209,13 +210,13 @@ BAD_FILES = {
 
 @pytest.mark.parametrize(("content", "name", "message"), BAD_FILES.values(), ids=BAD_FILES.keys())
 def test_bad_files_refused_with_a_clear_message(db, content, name, message):
-    with pytest.raises(spreadsheets.FileRefused, match=message):
-        spreadsheets.read_table(io.BytesIO(content), name)
+    with pytest.raises(import_rows.FileRefused, match=message):
+        import_rows.read_table(io.BytesIO(content), name)
 
 
 def test_file_over_the_size_limit_refused(db):
-    with pytest.raises(spreadsheets.FileRefused, match="at most 10 MB"):
-        spreadsheets.read_table(io.BytesIO(b"x"), "map.csv", size=spreadsheets.MAX_BYTES + 1)
+    with pytest.raises(import_rows.FileRefused, match="at most 10 MB"):
+        import_rows.read_table(io.BytesIO(b"x"), "map.csv", size=import_rows.LIMITS.max_bytes + 1)
 
 
 def _xlsx(rows) -> bytes:
@@ -262,14 +263,14 @@ def test_import_page_checks_then_imports_on_the_jobs_page(client_as):
 
 
 def test_import_reports_progress_while_it_runs(client_as, persona):
-    from delegation import imports
+    from governance import jobs
 
     seen = []
-    real = imports.report
+    real = jobs.job_report
 
-    def spy(token, stage, done, total):
+    def spy(job, stage, done, total):
         seen.append((stage, done, total))
-        real(token, stage, done, total)
+        real(job, stage, done, total)
 
     client = client_as("icb.governance")
     rows = [_row(reference=f"KF-0{i}/tht") for i in (5, 6, 7)]
@@ -285,7 +286,7 @@ def test_import_reports_progress_while_it_runs(client_as, persona):
     }
     import unittest.mock
 
-    with unittest.mock.patch.object(imports, "report", spy):
+    with unittest.mock.patch.object(jobs, "job_report", spy):
         client.post(job_url)
     assert ("write", 0, 3) in seen and ("write", 3, 3) in seen
     assert client.get(progress_url).json()["state"] == "done"
@@ -373,17 +374,19 @@ def test_budget_out_of_range_refused(db):
 
 
 def test_too_many_rows_refused_without_reading_the_rest(db, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_rows, "LIMITS", dataclasses.replace(import_rows.LIMITS, max_rows=3))
     data = _csv([list(spreadsheets.COLUMNS), *[_row(reference=f"KF-0{i}/tht") for i in range(5)]])
-    with pytest.raises(spreadsheets.FileRefused, match="more than 3 rows"):
-        spreadsheets.read_table(io.BytesIO(data), "map.csv")
+    with pytest.raises(import_rows.FileRefused, match="more than 3 rows"):
+        import_rows.read_table(io.BytesIO(data), "map.csv")
 
 
 def test_workbook_that_unpacks_too_large_refused(db, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(
+        import_rows, "LIMITS", dataclasses.replace(import_rows.LIMITS, max_unpacked_bytes=1000)
+    )
     data = _xlsx([list(spreadsheets.COLUMNS), _row()])
-    with pytest.raises(spreadsheets.FileRefused, match="unpacks to"):
-        spreadsheets.read_table(io.BytesIO(data), "map.xlsx")
+    with pytest.raises(import_rows.FileRefused, match="unpacks to"):
+        import_rows.read_table(io.BytesIO(data), "map.xlsx")
 
 
 def test_exports_never_carry_a_formula_and_still_reimport(db):
@@ -395,7 +398,7 @@ def test_exports_never_carry_a_formula_and_still_reimport(db):
 
     text = spreadsheets.to_csv(rows).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
-    plan = spreadsheets.plan_import(
-        h.nel(), spreadsheets.read_table(io.BytesIO(text.encode()), "m.csv")
+    plan = import_rows.plan_import(
+        h.nel(), import_rows.read_table(io.BytesIO(text.encode()), "m.csv")
     )
     assert plan.ok and {r.action for r in plan.rows} == {"unchanged"}

@@ -1,4 +1,5 @@
 from .bodies import Body, BodyKind, ChairType, GovernanceForm
+from .jobs import Job, JobState
 from .memberships import Membership, MembershipRole
 from .object_permissions import (
     BodyGroupObjectPermission,
@@ -18,6 +19,8 @@ __all__ = [
     "ChairType",
     "GovernanceForm",
     "IntegratedCareSystem",
+    "Job",
+    "JobState",
     "Membership",
     "MembershipRole",
     "Organisation",

@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ics_portal.history.records import tracked
+
 from .systems import IntegratedCareSystem
 
 
@@ -88,6 +90,8 @@ class Body(models.Model):
             "unpublished one only to its own members and the governance lead."
         ),
     )
+
+    history = tracked(system="system")
 
     class Meta:
         ordering = ["system", "name"]

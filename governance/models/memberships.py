@@ -1,6 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ics_portal.history.records import tracked
+
 from .bodies import Body
 from .organisations import Organisation
 
@@ -22,6 +24,8 @@ class Membership(models.Model):
     role = models.CharField(max_length=16, choices=MembershipRole.choices, default="member")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
+
+    history = tracked(system="body__system")
 
     class Meta:
         ordering = ["body", "organisation__name"]

@@ -1,6 +1,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
+from ics_portal.history.records import tracked
+
 from .systems import IntegratedCareSystem
 
 
@@ -33,6 +35,8 @@ class Organisation(models.Model):
     ods_code = models.CharField(
         "ODS code", max_length=6, blank=True, validators=[ods_code_validator]
     )
+
+    history = tracked(system="system")
 
     class Meta:
         ordering = ["name"]

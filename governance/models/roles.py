@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ics_portal.history.records import tracked
+
 from .bodies import Body
 from .systems import IntegratedCareSystem
 
@@ -51,6 +53,8 @@ class RoleAssignment(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = tracked(system="system")
 
     class Meta:
         ordering = ["system", "body", "role", "user"]

@@ -1,5 +1,7 @@
 from django.db import models
 
+from ics_portal.history.records import tracked
+
 
 class IntegratedCareSystem(models.Model):
     """An ICS: the unit of isolation. Nobody sees anything of a system they hold no role in."""
@@ -9,6 +11,8 @@ class IntegratedCareSystem(models.Model):
         max_length=20, unique=True, help_text="How the papers abbreviate it, e.g. NEL."
     )
     slug = models.SlugField(max_length=40, unique=True)
+
+    history = tracked(system="id")
 
     class Meta:
         ordering = ["name"]

@@ -27,6 +27,37 @@ ROUTES: list[Route] = [
         expect=everyone(404),
         label="THT under the wrong system",
     ),
+    # A body's history is read by whoever reads the body.
+    Route(
+        "governance:body_history",
+        kwargs={"system": "nel", "body": "tht"},
+        expect=_NEL_PAGE,
+        label="THT",
+    ),
+    Route(
+        "governance:body_history",
+        kwargs={"system": "nel", "body": "community-health-collaborative"},
+        expect=everyone(404, icb_governance=200),
+        label="unpublished",
+    ),
+    # Everything that changed in a system: its governance lead only.
+    Route(
+        "governance:system_changes",
+        kwargs={"system": "nel"},
+        expect=everyone(403, icb_governance=200, sel_governance=404),
+        label="NEL",
+    ),
+    Route(
+        "governance:system_changes",
+        kwargs={"system": "sel"},
+        expect=everyone(404, sel_governance=200),
+        label="SEL",
+    ),
+    Route(
+        "governance:system_changes_csv",
+        kwargs={"system": "nel"},
+        expect=everyone(403, icb_governance=200, sel_governance=404),
+    ),
 ]
 
 
@@ -121,6 +152,34 @@ ROUTES += [
         kwargs=_api_membership("sel", "lambeth-together"),
         expect=_API_SEL,
         label="SEL",
+    ),
+    Route("system-history", kwargs=_api_system("nel"), expect=_API_NEL, label="NEL"),
+    Route("system-history", kwargs=_api_system("sel"), expect=_API_SEL, label="SEL"),
+    Route(
+        "organisation-history",
+        kwargs=_api_organisation("Barts Health NHS Trust"),
+        expect=_API_NEL,
+        label="NEL",
+    ),
+    Route(
+        "organisation-history",
+        kwargs=_api_organisation("London Borough of Lambeth"),
+        expect=_API_SEL,
+        label="SEL",
+    ),
+    Route("body-history", kwargs=_api_body("nel", "tht"), expect=_API_NEL, label="THT"),
+    Route(
+        "body-history",
+        kwargs=_api_body("nel", "community-health-collaborative"),
+        expect=_API_NEL_UNPUBLISHED,
+        label="unpublished NEL body",
+    ),
+    Route("membership-history", kwargs=_api_membership("nel", "tht"), expect=_API_NEL, label="THT"),
+    Route(
+        "membership-history",
+        kwargs=_api_membership("nel", "community-health-collaborative"),
+        expect=_API_NEL_UNPUBLISHED,
+        label="unpublished NEL body",
     ),
     # The read API refuses writes: 405 once signed in.
     Route("body-list", method="POST", expect=everyone(405, anonymous=401), data={}),

@@ -28,12 +28,31 @@ def _programme() -> dict:
     return {"pk": _tht_programme()}
 
 
+def _import_job() -> dict:
+    """A file checked by tht.office, ready to import: the job is staged afresh per row."""
+    from django.contrib.auth import get_user_model
+
+    from milestones import imports
+    from milestones.models import Programme
+
+    content = b"title,owner_body,status,due_date\nStaged,tht,not_started,2026-03-31\n"
+    job = imports.check(
+        programme=Programme.objects.get(pk=_tht_programme()),
+        user=get_user_model().objects.get(username="tht.office"),
+        filename="m.csv",
+        content=content,
+    )
+    assert job.importable, job.plan
+    return {"pk": job.params["programme"], "token": job.token}
+
+
 def _m() -> dict:
     return {"pk": _explore().pk}
 
 
 NEL_READS = everyone(200, sel_governance=404)
 OFFICE_ONLY = everyone(200, tht_board=403, newham_office=403, viewer=403, sel_governance=404)
+UPLOADER_ONLY = everyone(404, tht_office=200, tht_board=403, newham_office=403, viewer=403)
 API_READS = everyone(200, sel_governance=404, anonymous=401)
 
 ROUTES: list[Route] = [
@@ -55,8 +74,22 @@ ROUTES: list[Route] = [
         label="xlsx",
     ),
     Route("milestones:import", kwargs=_programme, expect=OFFICE_ONLY),
+    # An import job is its uploader's: the governance lead may import too, but not
+    # tht.office's file.
+    Route("milestones:import_job", kwargs=_import_job, expect=UPLOADER_ONLY),
+    Route(
+        "milestones:import_job",
+        kwargs=_import_job,
+        method="POST",
+        label="start",
+        expect=everyone(404, tht_office=302, tht_board=403, newham_office=403, viewer=403),
+    ),
+    Route("milestones:import_progress", kwargs=_import_job, expect=UPLOADER_ONLY),
     Route("milestones:detail", kwargs=_m, expect=NEL_READS),
     Route("milestones:edit", kwargs=_m, expect=OFFICE_ONLY),
+    # History is read by whoever reads the milestone or programme.
+    Route("milestones:history", kwargs=_m, expect=NEL_READS),
+    Route("milestones:programme_history", kwargs=_programme, expect=NEL_READS),
     Route("milestones:body", kwargs={"system": "nel", "body": "tht"}, expect=NEL_READS),
     Route(
         "milestones:inline_update",
@@ -108,4 +141,6 @@ ROUTES: list[Route] = [
         ),
     ),
     Route("milestone-updates", kwargs=_m, expect=API_READS),
+    Route("milestone-history", kwargs=_m, expect=API_READS),
+    Route("programme-history", kwargs=_programme, expect=API_READS),
 ]

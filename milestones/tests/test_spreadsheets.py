@@ -2,10 +2,10 @@ import csv
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from ics_portal.uploads import FileRefused
 from milestones.models import Milestone, MilestoneUpdate
 from milestones.spreadsheets import COLUMNS, import_milestones, read_rows
 
@@ -126,29 +126,78 @@ def test_import_service_rule_errors_name_row_and_column(tht_programme, persona):
     assert "cannot be complete" in result.errors[0].reason
 
 
-def test_dry_run_changes_nothing_then_apply(client_as, tht_programme):
-    client = client_as("tht.office")
-    url = reverse("milestones:import", args=[tht_programme.pk])
-    upload = SimpleUploadedFile(
-        "m.csv",
-        _csv(
-            [
-                {
-                    "title": "From the sheet",
-                    "owner_body": "tht",
-                    "status": "not_started",
-                    "due_date": "2022-02-01",
-                }
-            ]
-        ),
+def _check(client, programme, content: bytes, name: str = "m.csv"):
+    return client.post(
+        reverse("milestones:import", args=[programme.pk]),
+        {"file": SimpleUploadedFile(name, content)},
     )
-    checked = client.post(url, {"file": upload})
-    assert checked.status_code == 200 and "1 to add" in checked.text
+
+
+NEW_ROW = {
+    "title": "From the sheet",
+    "owner_body": "tht",
+    "status": "not_started",
+    "due_date": "2022-02-01",
+}
+
+
+def test_check_changes_nothing_then_the_job_imports(client_as, tht_programme):
+    client = client_as("tht.office")
+    checked = _check(client, tht_programme, _csv([NEW_ROW]))
+    assert checked.status_code == 302
+    job_url = checked["Location"]
+    page = client.get(job_url)
+    assert page.status_code == 200 and "Nothing has changed yet" in page.text
+    assert "From the sheet" in page.text
     assert not Milestone.objects.filter(title="From the sheet").exists()
-    applied = client.post(url, {"apply": "1"})
-    assert applied.status_code == 302
+    # The file is kept with the job, in the database, not in the session.
+    assert not any("import" in key for key, _ in client.session.items())
+
+    assert client.post(job_url)["Location"] == job_url
+    done = client.get(job_url).text
+    assert "Imported" in done and "1 added, 0 updated, 0 unchanged" in done
     made = Milestone.objects.get(title="From the sheet")
     assert made.updates.get().source == "import"
+    client.post(job_url)  # a second click imports nothing twice
+    assert Milestone.objects.filter(title="From the sheet").count() == 1
+
+
+def test_check_lists_every_problem_and_nothing_can_be_imported(client_as, tht_programme):
+    client = client_as("tht.office")
+    bad = {**NEW_ROW, "due_date": "31/13/2022"}
+    job_url = _check(client, tht_programme, _csv([NEW_ROW, bad]))["Location"]
+    html = client.get(job_url).text
+    assert "Nothing can be imported: 1 problem" in html and "is not a date" in html
+    assert "Import these changes" not in html
+    client.post(job_url)  # starting a refused job does nothing
+    assert not Milestone.objects.filter(title="From the sheet").exists()
+
+
+def test_import_refused_if_the_milestones_changed_since_the_check(
+    client_as, tht_programme, tht_milestone
+):
+    client = client_as("tht.office")
+    row = {"id": tht_milestone.pk, "progress": "44", "version": str(tht_milestone.version)}
+    job_url = _check(client, tht_programme, _csv([row]))["Location"]
+    tht_milestone.progress = 12
+    tht_milestone.version += 1
+    tht_milestone.save()
+    client.post(job_url)
+    html = client.get(job_url).text
+    assert "changed after this file was checked" in html and "Try the import again" not in html
+    tht_milestone.refresh_from_db()
+    assert tht_milestone.progress == 12
+
+
+def test_import_pages_are_the_uploaders_and_the_programmes(client_as, tht_programme, persona):
+    job_url = _check(client_as("tht.office"), tht_programme, _csv([NEW_ROW]))["Location"]
+    token = job_url.rstrip("/").rsplit("/", 1)[1]
+    progress_url = reverse("milestones:import_progress", args=[tht_programme.pk, token])
+    assert client_as("tht.office").get(progress_url).json()["state"] == "checked"
+    assert client_as("tht.board").get(job_url).status_code == 403
+    assert client_as("sel.governance").get(progress_url).status_code == 404
+    # The governance lead may import into THT too, but the job is tht.office's.
+    assert client_as("icb.governance").get(job_url).status_code == 404
 
 
 def test_import_page_refusals(client_as, tht_programme):
@@ -156,21 +205,22 @@ def test_import_page_refusals(client_as, tht_programme):
     assert client_as("tht.board").get(url).status_code == 403
     assert client_as("sel.governance").get(url).status_code == 404
     wrong = client_as("tht.office").post(url, {"file": SimpleUploadedFile("m.txt", b"hello")})
-    assert "Upload a .csv or .xlsx file." in wrong.text
+    assert wrong.status_code == 400 and "Upload an Excel workbook (.xlsx) or a CSV" in wrong.text
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("m.csv", b"", "empty"),
-        ("m.csv", b"title,colour\nx,y\n", "missing: owner_body, status"),
+        ("m.csv", b"title,colour\nx,y\n", 'missing these columns: "owner_body", "status"'),
         ("m.csv", b"title,owner_body,status,colour\nx,tht,underway,y\n", "Unknown columns: colour"),
-        ("m.xlsx", b"not a zip", "could not be read"),
+        ("m.xlsx", b"not a zip", "not an Excel workbook"),
         ("m.csv", "title\n".encode("utf-16"), "not UTF-8"),
+        ("m.csv", b"title,owner_body,status\nx\x00,tht,underway\n", "not a CSV text file"),
     ],
 )
 def test_unreadable_files(name, content, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(FileRefused, match=message):
         read_rows(name, content)
 
 
@@ -196,3 +246,14 @@ def test_imported_changes_are_logged_and_stale_rows_refused(tht_programme, perso
     assert [(e.row, e.column) for e in refused.errors] == [(2, "version")]
     tht_milestone.refresh_from_db()
     assert tht_milestone.progress == 61
+
+
+def test_a_zip_bomb_is_refused_from_its_directory_and_leaves_no_job(client_as, tht_programme):
+    from governance.models import Job
+    from tests.bombs import xlsx_bomb
+
+    bomb = xlsx_bomb(["title", "owner_body", "status"], ["Bomb", "tht", "underway"])
+    response = _check(client_as("tht.office"), tht_programme, bomb, "plan.xlsx")
+    assert response.status_code == 400
+    assert "The workbook unpacks to 9" in response.text and "the limit is 20 MB" in response.text
+    assert not Job.objects.filter(kind="milestone_import").exists()

@@ -158,6 +158,6 @@ def test_the_job_page_follows_an_import_run_by_a_worker(page_as):
     assert page.locator("progress").is_visible()
     assert_accessible(page)
 
-    imports.run(token)  # the "worker"
+    imports.run(job.pk)  # the "worker"
     page.get_by_role("heading", name="Imported").wait_for(timeout=10_000)
     assert "1 created" in page.content()

@@ -229,3 +229,24 @@ def test_every_other_milestones_page_is_accessible(page_as):
     page.goto(_programme_url())
     page.get_by_role("link", name="Import from a spreadsheet").click()
     assert_accessible(page)
+
+
+def test_office_checks_then_imports_a_spreadsheet(page_as):
+    content = (
+        b"title,owner_body,status,due_date\nImported in a browser,tht,not_started,2026-03-31\n"
+    )
+    page = page_as("tht.office")
+    page.goto(_programme_url() + "import/")
+    assert_accessible(page)
+    page.get_by_label("Spreadsheet (CSV or XLSX)").set_input_files(
+        {"name": "plan.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_url(re.compile(r"/import/[0-9a-f]{32}/$"))
+    assert "Nothing has changed yet" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Import these changes").click()
+    page.get_by_role("heading", name="Imported").wait_for()
+    assert "1 added, 0 updated, 0 unchanged" in page.content()
+    assert_accessible(page)

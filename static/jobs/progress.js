@@ -1,4 +1,4 @@
-// Follows a spreadsheet check or import while the server works on it. The forms post
+// Follows a job (a spreadsheet check or import) while the server works on it. The forms post
 // as usual (they work without this script); until the next page arrives, this one asks
 // the server how far the work has got and shows it.
 (() => {
@@ -26,7 +26,10 @@
       step = `${progress.stage}:${Math.floor((10 * progress.done) / progress.total)}`;
     } else {
       bar.removeAttribute("value");
-      message = progress.stage === "write" ? "Starting the import…" : "Reading the file…";
+      message =
+        { write: "Starting the import…", queued: "Waiting for a worker to start it…" }[
+          progress.stage
+        ] || "Reading the file…";
       step = `${progress.stage}:start`;
     }
     if (step !== said) {
