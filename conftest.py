@@ -52,8 +52,17 @@ def no_api_throttles(request, monkeypatch):
         monkeypatch.setattr(APIView, "throttle_classes", [])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Built papers go to a folder of the test run's own, never the developer's media/."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, media_root):
     with django_db_blocker.unblock():
         call_command("load_demo", verbosity=0)
 

@@ -57,6 +57,9 @@ class Action(StrEnum):
     DECIDE = "decide"
     WITHDRAW = "withdraw"
     REFRESH = "refresh"
+    # Board papers: build a PDF version; mark ready (and back to draft).
+    BUILD = "build"
+    MARK_READY = "mark_ready"
 
 
 def is_active(user: Any) -> bool:

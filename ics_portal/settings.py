@@ -13,11 +13,17 @@ variables only, so what CI tests is the configuration that ships:
   task may run, and how soon a job whose worker died is noticed and its message re-sent.
 - ``PORTAL_BASE_URL``: the portal's address for links in emails; required in production.
 - ``CSRF_TRUSTED_ORIGINS``, ``EMAIL_URL``-style settings: see README.
+- ``MEDIA_ROOT`` / ``MEDIA_URL``: where uploaded and built files live (default
+  ``media/`` beside manage.py); ``DEFAULT_FILE_STORAGE_BACKEND`` and
+  ``DEFAULT_FILE_STORAGE_OPTIONS`` (JSON) swap the filesystem for e.g. an
+  S3-compatible backend; ``DATA_UPLOAD_MAX_MEMORY_SIZE``, ``FILE_UPLOAD_MAX_MEMORY_SIZE``
+  and ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` bound what a request may carry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -94,6 +100,7 @@ INSTALLED_APPS = [
     "governance",
     "delegation",
     "milestones",
+    "papers",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +286,61 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 
+# Files: built board papers (and anything uploaded) go through Django's storage API,
+# so moving them to an S3-compatible store is a setting, not a code change.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "media")
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+
+
+def _env_json(name: str) -> dict:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {error}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object.")
+    return value
+
+
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "DEFAULT_FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": _env_json("DEFAULT_FILE_STORAGE_OPTIONS"),
+    },
+    "staticfiles": {
+        "BACKEND": os.environ.get(
+            "STATICFILES_STORAGE_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+# Upload limits: a request body held in memory, a file before it spills to disk, and
+# the number of form fields (Django's defaults, overridable per deployment).
+DATA_UPLOAD_MAX_MEMORY_SIZE = _env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = _env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = _env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+
+# Board papers: a build may run this long before Celery stops it; one that has not
+# moved for the stall time (its worker was killed) is shown failed and retryable.
+PAPER_BUILD_TIME_LIMIT = _env_int("PAPER_BUILD_TIME_LIMIT", 240)
+PAPER_BUILD_STALL_SECONDS = _env_int("PAPER_BUILD_STALL_SECONDS", 300)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous call answers 401 with a WWW-Authenticate header.
@@ -392,6 +454,9 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # A 403 is one line, not a traceback.
         "django.request": {"filters": ["quiet_403"]},
+        # WeasyPrint logs every layout step at INFO: a build would flood the log.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("delegation.urls")),
     path("", include("milestones.urls")),
+    path("", include("papers.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

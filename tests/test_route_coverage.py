@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.routes import ANONYMOUS, PERSONAS, Route
 
-APPS = ("governance", "delegation", "milestones", "ics_portal")
+APPS = ("governance", "delegation", "milestones", "papers", "ics_portal")
 
 
 def _table() -> list[Route]:

@@ -69,3 +69,51 @@ def test_the_milestone_digest_is_scheduled_every_morning():
     app.loader.import_default_modules()  # what a worker does at start: autodiscovery
     assert entry["task"] in app.tasks
     assert entry["schedule"].hour == {7}
+
+
+def _setting(expression: str, **env: str) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in env}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+            "'ics_portal.settings'); django.setup(); from django.conf import settings; "
+            f"print({expression})",
+        ],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_media_storage_and_upload_limits_come_from_the_environment(tmp_path):
+    options = '{"location": "/srv/files"}'
+    assert _setting("settings.MEDIA_ROOT", MEDIA_ROOT=str(tmp_path)) == str(tmp_path)
+    assert (
+        _setting(
+            "settings.STORAGES['default']",
+            DEFAULT_FILE_STORAGE_BACKEND="example.S3Storage",
+            DEFAULT_FILE_STORAGE_OPTIONS=options,
+        )
+        == "{'BACKEND': 'example.S3Storage', 'OPTIONS': {'location': '/srv/files'}}"
+    )
+    limits = _setting(
+        "settings.DATA_UPLOAD_MAX_MEMORY_SIZE, settings.FILE_UPLOAD_MAX_MEMORY_SIZE, "
+        "settings.DATA_UPLOAD_MAX_NUMBER_FIELDS",
+        DATA_UPLOAD_MAX_MEMORY_SIZE="1000",
+        FILE_UPLOAD_MAX_MEMORY_SIZE="2000",
+        DATA_UPLOAD_MAX_NUMBER_FIELDS="30",
+    )
+    assert limits == "1000 2000 30"
+
+
+def test_bad_storage_settings_are_refused_at_start():
+    result = run_check(DEFAULT_FILE_STORAGE_OPTIONS="[1, 2]")
+    assert result.returncode != 0 and "must be a JSON object" in result.stderr
+    result = run_check(DATA_UPLOAD_MAX_MEMORY_SIZE="lots")
+    assert result.returncode != 0 and "must be a whole number" in result.stderr

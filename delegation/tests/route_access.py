@@ -22,6 +22,10 @@ def _tht_entry() -> dict:
     return {"pk": h.in_force("F-01", "tht").pk}
 
 
+def _entry_version() -> int:
+    return h.in_force("F-01", "tht").version
+
+
 def _tht_condition() -> dict:
     return {"pk": h.tht_condition().pk}
 
@@ -124,7 +128,8 @@ ROUTES: list[Route] = [
         kwargs=_tht_entry,
         method="POST",
         json=True,
-        data={"notes": "Superseded in the route table"},
+        # The version the caller loaded: a write without one is refused (400).
+        data=lambda: {"notes": "Superseded in the route table", "version": _entry_version()},
         expect=everyone(403, icb_governance=201, viewer=404, sel_governance=404, anonymous=API),
     ),
     Route(
@@ -132,7 +137,7 @@ ROUTES: list[Route] = [
         kwargs=_tht_entry,
         method="POST",
         json=True,
-        data={},
+        data=lambda: {"version": _entry_version()},
         expect=everyone(403, icb_governance=200, viewer=404, sel_governance=404, anonymous=API),
     ),
     Route("condition-list", expect=everyone(200, anonymous=API)),

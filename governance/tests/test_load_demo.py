@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from governance import demo
 from governance.management.commands import load_demo
@@ -32,6 +33,11 @@ from governance.models import (
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
+
+
+def _sign_in_request():
+    # django-axes counts sign-ins per address, so authenticate() needs the request.
+    return RequestFactory().post("/accounts/login/")
 
 
 def _snapshot() -> dict[str, object]:
@@ -155,17 +161,27 @@ def test_persona_holds_exactly_its_roles(username):
 
 
 def test_personas_sign_in_with_the_demo_password(settings):
-    assert authenticate(username="tht.office", password=settings.DEMO_PASSWORD) is not None
-    assert authenticate(username="tht.office", password="not-the-password") is None
+    assert (
+        authenticate(_sign_in_request(), username="tht.office", password=settings.DEMO_PASSWORD)
+        is not None
+    )
+    assert (
+        authenticate(_sign_in_request(), username="tht.office", password="not-the-password") is None
+    )
 
 
 def test_rerun_makes_a_changed_demo_password_work(settings):
     settings.DEMO_PASSWORD = "a-new-demo-password"
-    assert authenticate(username="viewer", password="a-new-demo-password") is None
+    assert (
+        authenticate(_sign_in_request(), username="viewer", password="a-new-demo-password") is None
+    )
 
     call_command("load_demo", verbosity=0)
 
-    assert authenticate(username="viewer", password="a-new-demo-password") is not None
+    assert (
+        authenticate(_sign_in_request(), username="viewer", password="a-new-demo-password")
+        is not None
+    )
 
 
 # --- the landscape ----------------------------------------------------------------------
@@ -283,7 +299,10 @@ def test_production_loads_with_the_flag(settings, missing_membership):
     call_command("load_demo", "--allow-production", verbosity=0)
 
     assert Membership.objects.filter(**missing_membership).exists()
-    assert authenticate(username="icb.governance", password="a-new-demo-password") is not None
+    assert (
+        authenticate(_sign_in_request(), username="icb.governance", password="a-new-demo-password")
+        is not None
+    )
 
 
 # --- other apps' demo modules -----------------------------------------------------------

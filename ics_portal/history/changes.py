@@ -99,7 +99,14 @@ def with_previous(queryset: QuerySet) -> QuerySet:
 
 
 def shown_fields(model: type[models.Model]) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
+    # A field left out of the history (``excluded_fields``) has nothing to show.
+    historical = getattr(getattr(model, "history", None), "model", None)
+    kept = {f.attname for f in historical._meta.concrete_fields} if historical else None
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN and (kept is None or f.attname in kept)
+    ]
 
 
 def _links(tracked: Tracked, history_ids: list[int]) -> dict[tuple[str, int], frozenset]:

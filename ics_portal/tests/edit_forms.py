@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from rest_framework.authtoken.models import TokenProxy
@@ -28,6 +29,10 @@ def _user():
 ADMIN_OBJECTS = {Group: _group, get_user_model(): _user}
 ADMIN_EXEMPT = {
     TokenProxy: "an API token is created or deleted, never edited: its form has only the user",
+    # django-axes' records of sign-in attempts: read and deleted (to unlock), never edited.
+    AccessAttempt: "a record of failed sign-ins: read, or deleted to unlock",
+    AccessFailureLog: "a log of failed sign-ins: read-only",
+    AccessLog: "a log of sign-ins: read-only",
 }
 NOT_EDIT_FORMS = {
     ChangesFilter: "filters the system's changes page (GET)",

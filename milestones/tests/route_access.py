@@ -134,10 +134,15 @@ ROUTES: list[Route] = [
         "milestone-bulk-update",
         method="POST",
         json=True,
-        data=lambda: {"ids": [_explore().pk], "progress": 24},
-        # All or nothing: a milestone you may not update (or cannot see) refuses the lot.
+        data=lambda: {
+            "ids": [_explore().pk],
+            "progress": 24,
+            "versions": {str(_explore().pk): _explore().version},
+        },
+        # All or nothing: a milestone you may not update (or cannot see) refuses the lot;
+        # someone who may update no milestone at all is refused before the body is read.
         expect=everyone(
-            200, tht_board=400, newham_office=400, viewer=400, sel_governance=400, anonymous=401
+            200, tht_board=400, newham_office=403, viewer=403, sel_governance=400, anonymous=401
         ),
     ),
     Route("milestone-updates", kwargs=_m, expect=API_READS),

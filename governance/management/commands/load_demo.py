@@ -13,7 +13,7 @@ from django.db import transaction
 from governance import demo
 
 # Apps whose ``<app>.demo.load(stdout=...)`` runs after the governance demo, in order.
-EXTRA_DEMO_APPS = ("delegation", "milestones")
+EXTRA_DEMO_APPS = ("delegation", "milestones", "papers")
 
 
 class _Discard:

@@ -1,0 +1,162 @@
+"""Build time and peak memory of a ~20-page board paper on the 10x system, beside
+WeasyPrint rendering the same HTML alone (targets: <= 3 s, <= 200 MiB, and <= 1.1x the
+bare render).
+
+The data is made once in a throwaway SQLite file; each measurement then runs in a fresh
+process (so peak memory is its own), warmed up by one small render first (imports and
+fonts load once per worker process, not per build).
+
+    .venv/bin/python bench/bench_papers.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FILLER = (
+    "The partnership reviewed its delegated functions against the conditions the board "
+    "set, and the programme office recorded the evidence for each of them. "
+) * 6
+
+
+def _setup(db: str, media: str) -> None:
+    sys.path.insert(0, ROOT)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "ics_portal.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["MEDIA_ROOT"] = media
+    import django
+
+    django.setup()
+
+
+def prepare(db: str, media: str) -> int:
+    """The 10x system, a place with a programme, and a paper about it; its id."""
+    _setup(db, media)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from bench_milestones import add_milestones
+    from make_big_system import make_big_system
+
+    from governance.models import Body, BodyKind
+    from milestones import services as milestone_services
+    from papers import services
+    from papers.models import SectionKind, Template
+
+    lead = get_user_model().objects.get(username="icb.governance")
+    system = make_big_system(scale=10, lead=lead)
+    services.glossary_seed(system=system)
+    place = Body.objects.filter(system=system, kind=BodyKind.PLACE_PARTNERSHIP).first()
+    board = Body.objects.get(system=system, kind=BodyKind.ICB_BOARD)
+    programme = milestone_services.programme_create(name="Bench programme", body=place)
+    add_milestones(count=120, programme=programme, body=place, lead=lead)
+    paper = services.paper_create(
+        author_body=place,
+        meeting_body=board,
+        meeting_date=dt.date(2027, 3, 11),
+        title="Bench paper",
+        template=Template.HWBB_UPDATE,
+        by=lead,
+        summary=FILLER,
+    )
+    for n in range(10):
+        services.section_add(
+            paper=paper,
+            by=lead,
+            kind=SectionKind.NARRATIVE,
+            heading=f"Narrative {n + 1}",
+            text=f"{FILLER}\n\n{FILLER}",
+        )
+    return paper.pk
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(db: str, media: str, paper_id: int, what: str) -> None:
+    _setup(db, media)
+    import uuid
+
+    from django.contrib.auth import get_user_model
+    from weasyprint import HTML
+
+    from papers import building, gather, rendering
+    from papers.models import Paper, PaperBuild
+
+    paper = Paper.objects.get(pk=paper_id)
+    HTML(string="<p>warm-up</p>").write_pdf()  # imports and fonts, once per process
+    rendering.render_pdf(gather.snapshot(Paper.objects.exclude(pk=paper_id).first()))
+    before = _rss_mib()
+    tracemalloc.start()
+    start = time.perf_counter()
+    if what == "build":
+        user = get_user_model().objects.get(username="icb.governance")
+        build = PaperBuild.objects.create(paper=paper, key=uuid.uuid4().hex, requested_by=user)
+        version = building.run(build.pk)
+        pages = version.page_count
+    else:
+        snap = gather.snapshot(paper)
+        html = rendering.html_of(snap)
+        start = time.perf_counter()  # the bare render: WeasyPrint on the finished HTML
+        fonts = rendering._font_config()
+        from weasyprint import CSS
+
+        sheets = [
+            CSS(filename=str(rendering.STYLESHEET), font_config=fonts),
+            CSS(string=rendering.running_css(snap), font_config=fonts),
+        ]
+        document = HTML(string=html, base_url=str(rendering.STATIC) + "/").render(
+            stylesheets=sheets, font_config=fonts, pdf_variant=rendering.PDF_VARIANT
+        )
+        document.write_pdf(pdf_variant=rendering.PDF_VARIANT)
+        pages = len(document.pages)
+    elapsed = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    print(
+        f"{what}\t{elapsed:.2f}\t{_rss_mib():.0f}\t{_rss_mib() - before:.0f}\t"
+        f"{peak / 2**20:.0f}\t{pages}"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) == 6 and sys.argv[1] == "--measure":
+        measure(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        return
+    work = tempfile.mkdtemp(prefix="bench-papers-")
+    db, media = os.path.join(work, "db.sqlite3"), os.path.join(work, "media")
+    paper_id = prepare(db, media)
+    rows = {}
+    for what in ("render", "build"):
+        out = (
+            subprocess.run(
+                [sys.executable, __file__, "--measure", db, media, str(paper_id), what],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        rows[what] = out.split("\t")
+    print("what               seconds  peak RSS MiB  RSS growth MiB  Python peak MiB  pages")
+    for what, label in (("render", "WeasyPrint alone"), ("build", "full build")):
+        _w, sec, rss, growth, py, pages = rows[what]
+        print(f"{label:<18} {float(sec):7.2f}  {rss:>12}  {growth:>14}  {py:>15}  {pages:>5}")
+    ratio = float(rows["build"][1]) / float(rows["render"][1])
+    print(f"build / bare render: {ratio:.2f}x   (targets: <= 3 s, <= 200 MiB, <= 1.1x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The glossary a built paper ends with: exactly the system's acronyms that it uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+# Seeded from the domain glossary (shared/DOMAIN.md); each system's governance lead
+# edits its own copy.
+DEFAULT_TERMS: tuple[tuple[str, str], ...] = (
+    ("BCF", "Better Care Fund"),
+    ("BHR", "Barking, Havering and Redbridge"),
+    ("CCG", "Clinical commissioning group"),
+    ("HWBB", "Health and wellbeing board"),
+    ("ICB", "Integrated care board"),
+    ("ICP", "Integrated care partnership"),
+    ("ICS", "Integrated care system"),
+    ("MoU", "Memorandum of understanding"),
+    ("NEL", "North east London"),
+    ("NWL", "North west London"),
+    ("PCN", "Primary care network"),
+    ("RAG", "Red, amber, green rating"),
+    ("SEL", "South east London"),
+    ("SRO", "Senior responsible owner"),
+    ("STP", "Sustainability and transformation partnership"),
+    ("SoRD", "Scheme of reservation and delegation"),
+    ("THT", "Tower Hamlets Together"),
+    ("ToR", "Terms of reference"),
+    ("VCS", "Voluntary and community sector"),
+    ("VCSE", "Voluntary, community and social enterprise sector"),
+    ("WEL", "Waltham Forest and East London"),
+)
+
+
+def _pattern(acronym: str) -> re.Pattern[str]:
+    # Whole words only, case as written: "ICS" in "ICS update" but not in "PHYSICS";
+    # a plural ("PCNs", "PCN's") still counts as a use.
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(acronym)}(?=s\b|'s\b|[^A-Za-z0-9]|$)")
+
+
+def acronyms_used(texts: Iterable[str], terms: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The terms whose acronym appears in ``texts``, alphabetical (case-insensitive)."""
+    corpus = "\n".join(t for t in texts if t)
+    used = [(a, m) for a, m in terms.items() if _pattern(a).search(corpus)]
+    return sorted(used, key=lambda item: item[0].lower())
