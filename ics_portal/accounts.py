@@ -14,6 +14,7 @@ revoked, and the pages for both.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -81,14 +82,20 @@ def revoke_token_on_password_change(sender: Any, instance: Any, **kwargs: Any) -
         Token.objects.filter(user_id=instance.pk).delete()
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The caller's address, trusting only the proxies we run (TRUSTED_PROXY_COUNT)."""
+def client_ip(request: HttpRequest) -> str | None:
+    """The caller's address, trusting only the proxies we run (TRUSTED_PROXY_COUNT).
+
+    None when there is no valid address (a request built in code, a forged header):
+    axes stores it in an address column, which PostgreSQL refuses for anything that is
+    not an address, so "unknown" or a crafted X-Forwarded-For would be a 500."""
     count = settings.TRUSTED_PROXY_COUNT
     hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     hops = [h for h in hops if h]
-    if count and len(hops) >= count:
-        return hops[-count]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    candidate = hops[-count] if count and len(hops) >= count else request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(candidate or ""))
+    except ValueError:
+        return None
 
 
 # --- lockout ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.signals import request_started
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
@@ -18,14 +18,25 @@ from milestones import selectors as milestone_selectors
 from milestones.models import Milestone
 
 
+def _new_request() -> None:
+    """What Django signals at the start of a request, without its handler that closes
+    old database connections: inside a test's transaction on PostgreSQL that would
+    close the connection the test is using (Django's test client disconnects it too)."""
+    request_started.disconnect(close_old_connections)
+    try:
+        request_started.send(sender=None)
+    finally:
+        request_started.connect(close_old_connections)
+
+
 def test_remember_computes_once_per_request(persona):
     user = persona("tht.office")
     calls = []
-    request_started.send(sender=None)
+    _new_request()
     for _ in range(3):
         remember(user, "k", lambda: calls.append(1) or len(calls))
     assert calls == [1]
-    request_started.send(sender=None)  # the same user object in the next request
+    _new_request()  # the same user object in the next request
     assert remember(user, "k", lambda: calls.append(1) or len(calls)) == 2
     forget(user)
     assert remember(user, "k", lambda: calls.append(1) or len(calls)) == 3
@@ -35,7 +46,7 @@ def test_remember_computes_once_per_request(persona):
 def test_every_check_of_a_request_shares_a_few_queries(who, persona):
     """A page's checks, lists and tags read the grants once; guardian is never asked."""
     user = persona(who)
-    request_started.send(sender=None)
+    _new_request()
     entries = list(MapEntry.objects.select_related("function", "receiving_body"))
     bodies = list(Body.objects.all())
     milestones_ = list(Milestone.objects.select_related("owner_body"))
