@@ -19,7 +19,11 @@ def _cover(paper: Paper, **overrides) -> dict:
         "purpose": paper.purpose,
         "summary": paper.summary,
         "report_of": paper.report_of,
-        "officers_text": "\n".join(" | ".join(o.values()) for o in paper.officers),
+        # In the form's order (name | title | email), not the stored dict's: PostgreSQL
+        # hands jsonb keys back in its own order.
+        "officers_text": "\n".join(
+            " | ".join(o.get(k, "") for k in ("name", "title", "email")) for o in paper.officers
+        ),
         "priorities": list(paper.priorities.values_list("pk", flat=True)),
         **{name: getattr(paper, name) for name, _label in IMPLICATIONS},
     }

@@ -59,13 +59,15 @@ def page_as(browser, demo_live):
     contexts = []
 
     def make(username: str | None):
+        # bypass_csp: the tests inject axe-core as an inline script, which the portal's
+        # own policy rightly refuses; tests/test_csp.py checks the policy itself.
         if username is None:
-            context = browser.new_context(base_url=demo_live.url)
+            context = browser.new_context(base_url=demo_live.url, bypass_csp=True)
             contexts.append(context)
             return context.new_page()
         client = Client()
         client.force_login(get_user_model().objects.get(username=username))
-        context = browser.new_context(base_url=demo_live.url)
+        context = browser.new_context(base_url=demo_live.url, bypass_csp=True)
         context.add_cookies(
             [
                 {
