@@ -108,3 +108,11 @@ def demo_live(transactional_db, live_server):
     """The demo in a live-server test, whose database is flushed after each test."""
     call_command("load_demo", verbosity=0)
     return live_server
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests on a transactional database (live-server and browser tests, real workers)
+    run last: each flushes the database when it ends, which would take the demo loaded
+    once for the whole session away from every ordinary test after it."""
+    items.sort(key=lambda item: "transactional_db" in getattr(item, "fixturenames", ()))
