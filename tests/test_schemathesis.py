@@ -13,6 +13,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
@@ -61,6 +63,20 @@ BOUNDED = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the real WSGI handler, whose request signals close "old"
+    database connections. Each test runs inside a transaction on one connection: on
+    PostgreSQL closing it ends the test with "connection already closed" (SQLite's
+    in-memory database ignores the close). Django's own test client detaches the same
+    receiver for the same reason."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
