@@ -28,7 +28,7 @@ from governance import jobs
 from governance.models import Job, JobState
 from milestones import tasks
 from milestones.models import Milestone, Programme
-from tests.workers import start_worker, stop_worker
+from tests.workers import pool_children, start_worker, stop_worker
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -88,16 +88,13 @@ def worker_env(tmp_path):
     return {"DATABASE_URL": url, **WORKER_ENV}
 
 
-def test_a_worker_killed_mid_import_the_import_ends_exactly_once(
-    demo, client, worker_env, tmp_path
-):
+@pytest.fixture
+def checked_import(demo, client) -> tuple[Job, str]:
+    """A big milestone file, checked and ready to import, as ``tht.office``."""
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="tht.office"))
     programme = Programme.objects.get(body__system__slug="nel", body__slug="tht")
-    queue, log = f"test-{uuid.uuid4().hex}", tmp_path / "worker.log"
-    before = Milestone.objects.count()
-
     checked = client.post(
         reverse("milestones:import", args=[programme.pk]),
         {"file": SimpleUploadedFile("big.csv", _big_file())},
@@ -106,23 +103,58 @@ def test_a_worker_killed_mid_import_the_import_ends_exactly_once(
     job_url = checked["Location"]
     job = Job.objects.get(token=job_url.rstrip("/").rsplit("/", 1)[1])
     assert job.state == JobState.CHECKED
+    return job, job_url
+
+
+def _start(client, job_url: str, queue: str) -> None:
+    """Press "Import", sending the task to this test's own queue."""
+    send = tasks.milestone_import_run.apply_async
+    with unittest.mock.patch.object(
+        tasks.milestone_import_run, "delay", lambda *a: send(a, queue=queue)
+    ):
+        assert client.post(job_url).status_code == 302
+
+
+def _writing(job: Job) -> Callable[[], bool]:
+    def check() -> bool:
+        job.refresh_from_db()
+        progress = jobs.job_progress(job)
+        return progress["stage"] == "write" and progress["done"] > 0
+
+    return check
+
+
+def _ended(job: Job) -> Callable[[], bool]:
+    def check() -> bool:
+        job.refresh_from_db()
+        return job.state in (JobState.DONE, JobState.FAILED)
+
+    return check
+
+
+def _imported_exactly_once(client, job: Job, job_url: str, before: int) -> None:
+    assert job.state == JobState.DONE, job.error
+    assert job.attempts == 2  # a second run took the job over
+    imported = Milestone.objects.filter(title__startswith="Killed import ")
+    assert imported.count() == ROWS == imported.values("title").distinct().count()
+    assert Milestone.objects.count() == before + ROWS
+    page = client.get(job_url).content.decode()
+    assert "Imported" in page and f"{ROWS} added, 0 updated, 0 unchanged" in page
+
+
+def test_a_worker_killed_mid_import_the_import_ends_exactly_once(
+    checked_import, client, worker_env, tmp_path
+):
+    job, job_url = checked_import
+    queue, log = f"test-{uuid.uuid4().hex}", tmp_path / "worker.log"
+    before = Milestone.objects.count()
 
     first = start_worker(queue, log, **worker_env)
     second = None
     try:
-        send = tasks.milestone_import_run.apply_async
-        with unittest.mock.patch.object(
-            tasks.milestone_import_run, "delay", lambda *a: send(a, queue=queue)
-        ):
-            assert client.post(job_url).status_code == 302
-
+        _start(client, job_url, queue)
         # Kill the worker once it has written some rows, inside its one transaction.
-        def writing() -> bool:
-            job.refresh_from_db()
-            progress = jobs.job_progress(job)
-            return progress["stage"] == "write" and progress["done"] > 0
-
-        _until("the worker writes", writing, 120, log)
+        _until("the worker writes", _writing(job), 120, log)
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         job.refresh_from_db()
@@ -130,21 +162,35 @@ def test_a_worker_killed_mid_import_the_import_ends_exactly_once(
         assert Milestone.objects.count() == before  # nothing of the killed run is visible
 
         second = start_worker(queue, log, **worker_env)
-
-        def ended() -> bool:
-            job.refresh_from_db()
-            return job.state in (JobState.DONE, JobState.FAILED)
-
-        _until("the job ends", ended, 600, log)
+        _until("the job ends", _ended(job), 600, log)
     finally:
         stop_worker(first)
         if second is not None:
             stop_worker(second)
 
-    assert job.state == JobState.DONE, job.error
-    assert job.attempts == 2  # the second worker took the job over
-    imported = Milestone.objects.filter(title__startswith="Killed import ")
-    assert imported.count() == ROWS == imported.values("title").distinct().count()
-    assert Milestone.objects.count() == before + ROWS
-    page = client.get(job_url).content.decode()
-    assert "Imported" in page and f"{ROWS} added, 0 updated, 0 unchanged" in page
+    _imported_exactly_once(client, job, job_url, before)
+
+
+def test_a_pool_child_killed_mid_import_the_import_ends_exactly_once(
+    checked_import, client, worker_env, tmp_path
+):
+    """Production runs the prefork pool: the OOM killer takes the child running the
+    task, not the worker. The worker notices the lost child, hands the message back
+    (``reject_on_worker_lost``) and a fresh child runs it again."""
+    job, job_url = checked_import
+    queue, log = f"test-{uuid.uuid4().hex}", tmp_path / "worker.log"
+    before = Milestone.objects.count()
+
+    worker = start_worker(queue, log, pool="prefork", **worker_env)
+    try:
+        _start(client, job_url, queue)
+        _until("the worker writes", _writing(job), 120, log)
+        children = pool_children(worker)
+        assert len(children) == 1, children
+        os.kill(children[0], signal.SIGKILL)
+        _until("the job ends", _ended(job), 600, log)
+        assert worker.poll() is None  # the worker itself lived on
+    finally:
+        stop_worker(worker)
+
+    _imported_exactly_once(client, job, job_url, before)

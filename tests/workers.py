@@ -12,10 +12,14 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_worker(queue: str, log: Path | None = None, **env: str) -> subprocess.Popen:
-    """A worker on a queue of its own, so it takes only this test's messages; one
-    process (solo pool), so killing it kills the task it runs. ``env`` adds settings;
-    ``log`` keeps what it says (for a failing test's message)."""
+def start_worker(
+    queue: str, log: Path | None = None, *, pool: str = "solo", **env: str
+) -> subprocess.Popen:
+    """A worker on a queue of its own, so it takes only this test's messages. With the
+    solo pool it is one process, so killing it kills the task it runs; with
+    ``pool="prefork"`` the task runs in one pool child (see ``pool_children``), as in
+    production. ``env`` adds settings; ``log`` keeps what it says (for a failing test's
+    message)."""
     output = log.open("ab") if log is not None else subprocess.DEVNULL
     return subprocess.Popen(
         [
@@ -25,7 +29,7 @@ def start_worker(queue: str, log: Path | None = None, **env: str) -> subprocess.
             "-A",
             "ics_portal",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
             "--concurrency=1",
             "--without-heartbeat",
             "--without-gossip",
@@ -50,3 +54,12 @@ def stop_worker(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def pool_children(process: subprocess.Popen) -> list[int]:
+    """The process ids of a prefork worker's pool children (Linux's /proc)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except FileNotFoundError:
+        return []
