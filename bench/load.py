@@ -77,6 +77,7 @@ def production_env(args: argparse.Namespace) -> dict[str, str]:
             "SECRET_KEY": env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
             "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{args.port}",
+            "PORTAL_BASE_URL": f"http://127.0.0.1:{args.port}",
             "SECURE_SSL_REDIRECT": "0",
         }
     )
