@@ -99,9 +99,13 @@ def prepare(args: argparse.Namespace) -> dict[str, dict[str, str]]:
 
     if args.migrate:
         call_command("migrate", verbosity=0)
+    if not Path(settings.STATIC_ROOT).is_dir():
+        # As a deploy does: production serves the collected files (whitenoise).
+        call_command("collectstatic", interactive=False, verbosity=0)
     if not IntegratedCareSystem.objects.filter(slug="nel").exists():
         print("Loading the demo…", flush=True)
-        call_command("load_demo", verbosity=0)
+        # A benchmark database is a demo site by definition: it holds nothing real.
+        call_command("load_demo", verbosity=0, allow_production=True)
     users = get_user_model().objects
     slug = f"big{args.scale}"
     if not IntegratedCareSystem.objects.filter(slug=slug).exists():
