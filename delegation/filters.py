@@ -6,6 +6,7 @@ import django_filters as filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from governance.filters import IdFilter
 from governance.models import BodyKind
 
 from .models import (
@@ -32,7 +33,7 @@ class FunctionFilter(filters.FilterSet):
 
 class MapEntryFilter(filters.FilterSet):
     system = filters.CharFilter(field_name="function__system__slug")
-    function = filters.NumberFilter()
+    function = IdFilter(help_text="Id of the function.")
     function_code = filters.CharFilter(field_name="function__code", lookup_expr="iexact")
     group = filters.CharFilter(field_name="function__group")
     receiving_body = filters.CharFilter(field_name="receiving_body__slug")
@@ -47,7 +48,7 @@ class MapEntryFilter(filters.FilterSet):
 
 class ConditionFilter(filters.FilterSet):
     system = filters.CharFilter(field_name="map_entry__function__system__slug")
-    map_entry = filters.NumberFilter()
+    map_entry = IdFilter(help_text="Id of the map entry.")
     category = filters.ChoiceFilter(choices=ConditionCategory.choices)
     owner_body = filters.CharFilter(field_name="owner_body__slug")
     status = filters.ChoiceFilter(field_name="latest_status", choices=AssessmentStatus.choices)

@@ -52,10 +52,23 @@ class StrictBooleanFilter(filters.BooleanFilter):
     field_class = _StrictBooleanField
 
 
-class IdFilter(filters.NumberFilter):
-    """An object's id: a whole number, or 400 ("Enter a whole number.")."""
+# Ids are positive and fit PostgreSQL's bigint (SQLite's integer): a larger number is
+# not an id, and reaching the database with it is a 500 ("int too large").
+ID_MAX = 2**63 - 1
 
-    field_class = forms.IntegerField
+
+class _IdField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number from 1, or 400 ("Enter a whole number.")."""
+
+    field_class = _IdField
 
 
 class _SystemField(forms.CharField):

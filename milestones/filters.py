@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from governance.filters import IdOrSlugFilter
+from governance.filters import IdFilter, IdOrSlugFilter
 from ics_portal.ids import as_id
 from ics_portal.validators import EARLIEST_DATE, LATEST_DATE
 
@@ -59,7 +59,7 @@ class MilestoneFilterForm(forms.Form):
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(field_name="programme_id")
+    programme = IdFilter(field_name="programme_id", help_text="Id of the programme.")
     owner_body = IdOrSlugFilter(field_name="owner_body", label="Owner body")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     rag = django_filters.MultipleChoiceFilter(

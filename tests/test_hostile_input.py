@@ -28,6 +28,24 @@ def test_a_quarter_filter_that_is_not_a_quarter_is_a_400(api_as, quarter):
     assert "quarter" in error["fields"]
 
 
+@pytest.mark.parametrize(
+    "path,parameter",
+    [
+        ("/api/v1/bodies/", "accountable_to"),
+        ("/api/v1/bodies/", "parent"),
+        ("/api/v1/memberships/", "organisation"),
+        ("/api/v1/milestones/", "programme"),
+        ("/api/v1/conditions/", "map_entry"),
+        ("/api/v1/map-entries/", "function"),
+    ],
+)
+@pytest.mark.parametrize("value", ["-10000000000000000001", "99999999999999999999", "0", "1.5"])
+def test_an_id_filter_outside_what_an_id_can_be_is_a_400(api_as, path, parameter, value):
+    """Found by schemathesis: a number past the database's integer was a 500."""
+    error = assert_error_shape(api_as("icb.governance").get(path, {parameter: value}), 400)
+    assert parameter in error["fields"]
+
+
 def test_the_page_filter_with_a_percent_is_not_a_500(client_as):
     programme = Programme.objects.get(body__slug="tht")
     page = client_as("tht.office").get(
