@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +34,10 @@ from django.db import models, transaction
 from django.db.models import F, QuerySet
 
 from .models.changes import RecordChange, Versioned
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 __all__ = [
     "Change",
@@ -75,7 +79,7 @@ class Change:
         }
 
 
-def user_name(user: Any) -> str:
+def user_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()

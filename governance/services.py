@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -179,11 +179,11 @@ def membership_end(
 @transaction.atomic
 def role_grant(
     *,
-    user: Any,
+    user: User,
     role: str,
     system: IntegratedCareSystem,
     body: Body | None = None,
-    granted_by: Any | None = None,
+    granted_by: User | None = None,
 ) -> RoleAssignment:
     """Give ``user`` a role; granting a role they already hold changes nothing."""
     existing = RoleAssignment.objects.filter(
@@ -228,7 +228,7 @@ def _permissions(model: type, codenames: set[str]) -> dict[str, Permission]:
     return {p.codename: p for p in found}
 
 
-def _sync_object_permissions(*, user: Any, system: IntegratedCareSystem) -> None:
+def _sync_object_permissions(*, user: User, system: IntegratedCareSystem) -> None:
     """Make the user's guardian rows in ``system`` exactly what their active roles give.
 
     Recomputing from the assignments, rather than adding and removing single grants,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -36,8 +36,12 @@ from rest_framework.authtoken.models import Token
 
 from governance import permissions
 from governance.models import RoleAssignment
+from ics_portal.types import RequestUser
 
 from .errors import is_api, json_error
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def token_expires_at(token: Token) -> dt.datetime:
@@ -58,7 +62,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-def token_for(user: Any) -> Token:
+def token_for(user: User) -> Token:
     """The user's live token: an expired one is replaced, never handed out again."""
     token = Token.objects.filter(user=user).first()
     if token is not None and token_expired(token):
@@ -67,7 +71,7 @@ def token_for(user: Any) -> Token:
     return token or Token.objects.create(user=user)
 
 
-def token_revoke(user: Any) -> bool:
+def token_revoke(user: User) -> bool:
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
 
@@ -122,7 +126,7 @@ def _locked(attempts: Any) -> Any:
     return attempts.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
 
 
-def _unlockable_usernames(user: Any) -> set[str]:
+def _unlockable_usernames(user: RequestUser) -> set[str]:
     """Usernames of people with a role in a system ``user`` leads."""
     systems = permissions.systems_led_by(user)
     return set(

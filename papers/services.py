@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -34,6 +34,10 @@ from .models import (
     Section,
     StrategicPriority,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 PAPER_FIELDS = frozenset(
     {
@@ -63,7 +67,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _user_name(user: Any) -> str:
+def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 

@@ -8,7 +8,7 @@ workflow's states but not who calls them: views and the API ask
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +28,10 @@ from ..models import (
 from . import items as rules
 from .workflow import State
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
 PROPOSING_KINDS = frozenset({BodyKind.PLACE_PARTNERSHIP, BodyKind.PROVIDER_COLLABORATIVE})
 PROPOSAL_FIELDS = frozenset(
     {
@@ -43,7 +47,7 @@ PROPOSAL_FIELDS = frozenset(
 )
 
 
-def user_name(user: Any) -> str:
+def user_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -25,6 +25,10 @@ from simple_history import utils
 
 from .door import DOOR_PHRASES, Door
 from .records import REGISTRY, Tracked
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 # Bookkeeping, not content: the version counter, timestamps the record already has,
 # and the copy of the map a published version freezes.
@@ -122,7 +126,7 @@ def _links(tracked: Tracked, history_ids: list[int]) -> dict[tuple[str, int], fr
     return {key: frozenset(pks) for key, pks in links.items()}
 
 
-def _user_label(user: Any) -> str:
+def _user_label(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()

@@ -1,0 +1,20 @@
+"""Types shared by every app.
+
+``RequestUser`` is whoever ``request.user`` is: a signed-in ``User`` (the project keeps
+Django's own user model) or ``AnonymousUser``. Policies, selectors and services take
+it as it comes from the request, so they must not assume a signed-in user; the
+policy plumbing answers "no" for anonymous and deactivated users alike
+(``ics_portal.policy.is_active``). It is the same union django-stubs gives
+``request.user``, so a view hands it on without a cast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+# A string, so importing this module never imports the auth models (it is imported by
+# policy modules that load before the app registry is ready).
+RequestUser: TypeAlias = "User | AnonymousUser"
