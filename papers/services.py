@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -96,15 +96,18 @@ def _log(paper: Paper, by: Any, what: str, part: str = "paper", version: int | N
     PaperEvent.objects.create(paper=paper, by=by, what=what[:300], part=part, version=version)
 
 
-def _claim(obj: models.Model, version: int | None, *, part: str, paper: Paper) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def _claim(obj: M, version: int | None, *, part: str, paper: Paper) -> M:
     """Take the row for this write, refusing it if it changed since ``version``: one
     conditional UPDATE checks and bumps, so two writers cannot both succeed."""
-    rows = type(obj).objects.filter(pk=obj.pk)
+    rows = type(obj)._default_manager.filter(pk=obj.pk)
     if version is None:
         rows.update(version=F("version") + 1)
     elif not rows.filter(version=version).update(version=F("version") + 1):
-        raise Stale(type(obj).objects.get(pk=obj.pk), part, paper, version)
-    return type(obj).objects.get(pk=obj.pk)
+        raise Stale(type(obj)._default_manager.get(pk=obj.pk), part, paper, version)
+    return type(obj)._default_manager.get(pk=obj.pk)
 
 
 def _require_draft(paper: Paper) -> None:
