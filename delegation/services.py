@@ -10,10 +10,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from governance.concurrency import versioned_write
@@ -61,7 +61,10 @@ CONDITION_FIELDS = frozenset(
 )
 
 
-def _save(instance: Any) -> Any:
+M = TypeVar("M", bound=models.Model)
+
+
+def _save(instance: M) -> M:
     instance.full_clean()
     instance.save()
     return instance

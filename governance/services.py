@@ -7,11 +7,11 @@ Services do not decide who may call them: views, the API and the admin ask
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,7 +45,10 @@ ROLE_BODY_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _save(instance: Any) -> Any:
+M = TypeVar("M", bound=models.Model)
+
+
+def _save(instance: M) -> M:
     instance.full_clean()
     instance.save()
     return instance
@@ -217,7 +220,7 @@ def role_revoke(
     return assignment
 
 
-def _permissions(model: type, codenames: set[str]) -> dict[str, Permission]:
+def _permissions(model: type[models.Model], codenames: set[str]) -> dict[str, Permission]:
     if not codenames:
         return {}
     found = Permission.objects.filter(
@@ -236,7 +239,7 @@ def _sync_object_permissions(*, user: User, system: IntegratedCareSystem) -> Non
     """
     active = RoleAssignment.objects.filter(user=user, system=system, revoked_at__isnull=True)
     wanted_system: set[str] = set()
-    wanted_body: set[tuple[int, str]] = set()
+    wanted_body: set[tuple[int | None, str]] = set()
     for assignment in active:
         wanted_system |= ROLE_SYSTEM_PERMISSIONS[assignment.role]
         for codename in ROLE_BODY_PERMISSIONS[assignment.role]:

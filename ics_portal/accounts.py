@@ -36,7 +36,7 @@ from rest_framework.authtoken.models import Token
 
 from governance import permissions
 from governance.models import RoleAssignment
-from ics_portal.types import RequestUser
+from ics_portal.types import AuthenticatedHttpRequest, RequestUser
 
 from .errors import is_api, json_error
 
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 
 def token_expires_at(token: Token) -> dt.datetime:
-    return token.created + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    created: dt.datetime = token.created
+    return created + dt.timedelta(days=settings.API_TOKEN_DAYS)
 
 
 def token_expired(token: Token) -> bool:
@@ -114,6 +115,7 @@ def lockout_response(
         f"Too many failed sign-in attempts. Try again in {minutes} minutes, or ask your "
         "governance lead to unlock your account."
     )
+    response: HttpResponse
     if is_api(request):
         response = json_error(429, message, code="locked_out")
     else:
@@ -157,7 +159,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     """See your API token's age and expiry; create a new one or revoke it."""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
@@ -174,7 +176,10 @@ def api_token(request: HttpRequest) -> HttpResponse:
             )
         return HttpResponseRedirect(reverse("api-token-page"))
     token = Token.objects.filter(user=request.user).first()
-    context = {"token": token, "expires": token_expires_at(token) if token else None}
+    context: dict[str, Any] = {
+        "token": token,
+        "expires": token_expires_at(token) if token else None,
+    }
     if token is not None:
         context["expired"] = token_expired(token)
     return render(request, "registration/api_token.html", context)

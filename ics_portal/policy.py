@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.signals import request_started
@@ -25,7 +25,11 @@ from django.dispatch import receiver
 
 from ics_portal.types import RequestUser
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class Action(StrEnum):
@@ -64,7 +68,9 @@ class Action(StrEnum):
     MARK_READY = "mark_ready"
 
 
-def is_active(user: RequestUser) -> bool:
+def is_active(user: RequestUser | None) -> TypeGuard[User]:
+    # A TypeGuard, not a TypeIs: False does not make the user anonymous (it may be a
+    # deactivated User), but True lets the rules use the user as a signed-in one.
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -82,7 +88,7 @@ def _new_request(**kwargs: Any) -> None:
 def remember(user: RequestUser, key: str, compute: Callable[[], T]) -> T:
     """``compute()`` once per user object and request, then kept."""
     token = _request.get()
-    held = getattr(user, _MEMO, None)
+    held: tuple[object | None, dict[str, Any]] | None = getattr(user, _MEMO, None)
     if held is None or held[0] is not token:
         held = (token, {})
         try:
@@ -92,7 +98,8 @@ def remember(user: RequestUser, key: str, compute: Callable[[], T]) -> T:
     memo = held[1]
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    kept: T = memo[key]
+    return kept
 
 
 def forget(user: RequestUser) -> None:
@@ -129,7 +136,7 @@ class Policy:
             return False
         return is_active(user) and rule(user, action, obj)
 
-    def visible(self, user: RequestUser, model: type[Model]) -> QuerySet:
+    def visible(self, user: RequestUser, model: type[Model]) -> QuerySet[Any]:
         """Every object of ``model`` the user may see."""
         try:
             return self.lists[model](user)
@@ -140,10 +147,10 @@ class Policy:
         self,
         user: RequestUser,
         action: Action | str,
-        get: Callable[..., T],
+        get: Callable[..., M],
         *args: Any,
         **kwargs: Any,
-    ) -> T:
+    ) -> M:
         """An object and the right to act on it in one step. ``get`` is a selector,
         ``<entity>_get(user, ...)``, which answers 404 for a missing object and an
         invisible one alike; seen but not the user's to ``action`` answers 403."""

@@ -30,7 +30,7 @@ class Door(models.TextChoices):
 
 
 # How a change's line reads: "Priya Raman, through the API".
-DOOR_PHRASES = {
+DOOR_PHRASES: dict[str, str] = {
     Door.PAGE: "through a web page",
     Door.API: "through the API",
     Door.IMPORT: "through a spreadsheet import",
