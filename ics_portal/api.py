@@ -136,7 +136,7 @@ def _flatten(detail: Any) -> Any:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         # A service refused the write: report it like a serializer's validation error.
-        detail = (
+        detail: Any = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)

@@ -20,7 +20,7 @@ import os
 import subprocess
 import tarfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dj_database_url
 from django.conf import settings
@@ -32,8 +32,8 @@ class BackupError(Exception):
 
 
 def database_config(url: str | None = None) -> dict[str, Any]:
-    config: dict[str, Any] = (
-        dict(dj_database_url.parse(url)) if url else settings.DATABASES["default"]
+    config = cast(
+        dict[str, Any], dj_database_url.parse(url) if url else settings.DATABASES["default"]
     )
     if "postgresql" not in config["ENGINE"]:
         raise BackupError(

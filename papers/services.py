@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -37,6 +37,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from milestones.models import Programme
 
 
 PAPER_FIELDS = frozenset(
@@ -92,7 +94,7 @@ class Stale(Exception):
         )
 
 
-def _log(paper: Paper, by: Any, what: str, part: str = "paper", version: int | None = None):
+def _log(paper: Paper, by: Any, what: str, part: str = "paper", version: int | None = None) -> None:
     PaperEvent.objects.create(paper=paper, by=by, what=what[:300], part=part, version=version)
 
 
@@ -133,7 +135,7 @@ def _set(instance: models.Model, allowed: frozenset[str], changes: dict[str, Any
 # --- papers ------------------------------------------------------------------------
 
 
-def _default_programme(body: Body):
+def _default_programme(body: Body) -> Programme | None:
     from milestones.models import Programme
 
     return Programme.objects.filter(body=body).order_by("pk").first()
@@ -205,7 +207,13 @@ def paper_update(*, paper: Paper, by: Any, version: int | None, **changes: Any) 
         paper.priorities.set(priorities)
         changed.append("priorities")
     names = dict(IMPLICATIONS)
-    labels = [(names.get(n) or str(Paper._meta.get_field(n).verbose_name)).lower() for n in changed]
+    labels = [
+        (
+            names.get(n)
+            or str(cast("models.Field[Any, Any]", Paper._meta.get_field(n)).verbose_name)
+        ).lower()
+        for n in changed
+    ]
     _log(paper, by, f"Changed {', '.join(labels) or 'nothing'}", version=paper.version)
     return paper
 

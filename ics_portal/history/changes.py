@@ -99,7 +99,8 @@ def with_previous(queryset: QuerySet[Any]) -> QuerySet[Any]:
         .order_by("-history_id")
         .values("history_id")[:1]
     )
-    return queryset.annotate(previous_history_id=Subquery(before)).select_related("history_user")
+    annotated: QuerySet[Any] = queryset.annotate(previous_history_id=Subquery(before))
+    return annotated.select_related("history_user")
 
 
 def shown_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
