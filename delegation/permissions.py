@@ -164,7 +164,8 @@ def _can_function(user: RequestUser, action: Action, function: Function) -> bool
 
 
 def _entry_body_visible(user: RequestUser, entry: MapEntry) -> bool:
-    return entry.receiving_body_id is None or landscape.can(user, Action.VIEW, entry.receiving_body)
+    # receiving_body is None without a query when there is no id, as before.
+    return entry.receiving_body is None or landscape.can(user, Action.VIEW, entry.receiving_body)
 
 
 def _entry_draft_visible(user: RequestUser, entry: MapEntry) -> bool:
@@ -172,9 +173,10 @@ def _entry_draft_visible(user: RequestUser, entry: MapEntry) -> bool:
         user, entry.function.system_id
     ):
         return True
-    return entry.receiving_body_id is not None and (
-        landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, entry.receiving_body)
-        or landscape.can(user, Action.ACT_AS_BOARD_MEMBER, entry.receiving_body)
+    body = entry.receiving_body
+    return body is not None and (
+        landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
+        or landscape.can(user, Action.ACT_AS_BOARD_MEMBER, body)
     )
 
 
@@ -237,6 +239,11 @@ def _can_system(user: RequestUser, action: Action, system: IntegratedCareSystem)
 
 class ProposalScope:
     """What a user is to proposals, read once per request (cached on the user object)."""
+
+    led: frozenset[int]
+    office: frozenset[int]
+    board: frozenset[int]
+    systems: frozenset[int]
 
     def __init__(self, user: RequestUser) -> None:
         if not is_active(user):

@@ -151,8 +151,9 @@ def role_assignments_visible_to(user: RequestUser) -> QuerySet[RoleAssignment]:
 # --- may this user do this to this object ------------------------------------------
 
 
-def is_governance_lead(user: RequestUser, system: IntegratedCareSystem | int) -> bool:
-    pk = system if isinstance(system, int) else system.pk
+def is_governance_lead(user: RequestUser, system: IntegratedCareSystem | int | None) -> bool:
+    # None (a programme of a body has no system of its own) leads nowhere.
+    pk = system if system is None or isinstance(system, int) else system.pk
     return is_active(user) and pk in system_ids(user, Action.EDIT)
 
 

@@ -239,11 +239,14 @@ def _sync_object_permissions(*, user: User, system: IntegratedCareSystem) -> Non
     """
     active = RoleAssignment.objects.filter(user=user, system=system, revoked_at__isnull=True)
     wanted_system: set[str] = set()
-    wanted_body: set[tuple[int | None, str]] = set()
+    wanted_body: set[tuple[int, str]] = set()
     for assignment in active:
         wanted_system |= ROLE_SYSTEM_PERMISSIONS[assignment.role]
-        for codename in ROLE_BODY_PERMISSIONS[assignment.role]:
-            wanted_body.add((assignment.body_id, codename))
+        # Only body roles give body permissions, and a body role always has a body
+        # (the role_body_matches_role constraint): the check is for the type checker.
+        if assignment.body_id is not None:
+            for codename in ROLE_BODY_PERMISSIONS[assignment.role]:
+                wanted_body.add((assignment.body_id, codename))
 
     system_perms = _permissions(IntegratedCareSystem, wanted_system)
     current_system = SystemUserObjectPermission.objects.filter(user=user, content_object=system)

@@ -167,12 +167,12 @@ def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
             messages.success(request, "Your API token is revoked: it no longer works.")
         else:
             token_revoke(request.user)
-            token = token_for(request.user)
+            fresh = token_for(request.user)
             # Shown once, on this response only: it is a password.
             return render(
                 request,
                 "registration/api_token.html",
-                {"token": token, "expires": token_expires_at(token), "new_key": token.key},
+                {"token": fresh, "expires": token_expires_at(fresh), "new_key": fresh.key},
             )
         return HttpResponseRedirect(reverse("api-token-page"))
     token = Token.objects.filter(user=request.user).first()

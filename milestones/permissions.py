@@ -123,10 +123,11 @@ def _is_lead_of(user: RequestUser, milestone: Milestone) -> bool:
 
 def _can_programme(user: RequestUser, action: Action, programme: Programme) -> bool:
     if action == Action.VIEW:
-        system_id = programme.body.system_id if programme.body_id else programme.system_id
+        body = programme.body  # None without a query when there is no body_id
+        system_id = body.system_id if body is not None else programme.system_id
         return system_id in landscape.system_ids(user)
     if action in (Action.EDIT, Action.ADD_MILESTONE, Action.UPDATE):
-        if programme.body_id:
+        if programme.body is not None:
             return _is_office(user, programme.body)
         return landscape.is_governance_lead(user, programme.system_id)
     return False
