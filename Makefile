@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    install, load the demo and serve the portal at http://$(HOST):$(PORT)/"
 	@echo "make test   install test dependencies and run the whole suite"
-	@echo "make lint   ruff check and format check"
+	@echo "make lint   ruff check and format check, mypy"
 	@echo "make check  migrations up to date, a valid OpenAPI schema, Django deploy checks with production settings"
 	@echo "make backup DIR=path    back up PostgreSQL (DATABASE_URL) and the media files into a new folder"
 	@echo "make restore DIR=path   restore such a backup into an empty database and media folder"
@@ -80,6 +80,7 @@ test: install-test browser
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -45,10 +45,8 @@ def prepare(db: str, media: str) -> int:
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
-    sys.path.insert(0, os.path.join(ROOT, "bench"))
-    from bench_milestones import add_milestones
-    from make_big_system import make_big_system
-
+    from bench.bench_milestones import add_milestones
+    from bench.make_big_system import make_big_system
     from governance.models import Body, BodyKind
     from milestones import services as milestone_services
     from papers import services

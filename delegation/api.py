@@ -30,6 +30,7 @@ from governance.concurrency_api import (
 )
 from ics_portal.history.api import HistoryMixin
 from ics_portal.ids import as_id
+from ics_portal.types import RequestUser
 
 from . import permissions, selectors, services
 from . import serializers as s
@@ -40,19 +41,19 @@ from .permissions import Action
 from .proposals import api as proposals_api
 
 
-def _require(user: Any, action_: Action, obj: Model) -> None:
+def _require(user: RequestUser, action_: Action, obj: Model) -> None:
     if not permissions.can(user, action_, obj):
         raise PermissionDenied
 
 
-def _require_map_editor(user: Any) -> None:
+def _require_map_editor(user: RequestUser) -> None:
     """Only a governance lead writes to a map: anyone else is refused before their
     request is read, so a refusal never depends on (or reveals) what they sent."""
     if not landscape.systems_led_by(user).exists():
         raise PermissionDenied
 
 
-def _require_system_edit(user: Any, system: Any) -> None:
+def _require_system_edit(user: RequestUser, system: Any) -> None:
     # The serializer offers only visible systems: one seen but not led → 403.
     if not permissions.may_edit_map(user, system):
         raise PermissionDenied

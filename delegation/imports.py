@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from governance import jobs
 from governance.models import IntegratedCareSystem, Job
+from ics_portal.types import RequestUser
 
 from . import import_rows, permissions, services
 
@@ -25,7 +26,7 @@ KIND = "map_import"
 ACTIONS = ("create", "change", "revoke", "unchanged")
 
 
-def job_get(token: str, *, user: Any, system: IntegratedCareSystem) -> Job:
+def job_get(token: str, *, user: RequestUser, system: IntegratedCareSystem) -> Job:
     """This user's map import into this system; 404 otherwise. The caller has already
     been allowed to import into ``system``."""
     return jobs.job_get(token, user=user, kind=KIND, system=system)
@@ -61,7 +62,7 @@ def _read_and_plan(job: Job, content: bytes) -> import_rows.ImportPlan:
 def check(
     *,
     system: IntegratedCareSystem,
-    user: Any,
+    user: RequestUser,
     filename: str,
     content: bytes,
     token: str = "",

@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.types import RequestUser
 
 from . import selectors
 from .models import DecisionRight, EntryStatus, Level, MapEntry
@@ -116,7 +117,7 @@ def _rows(data: dict[str, Any], system: IntegratedCareSystem) -> list[dict[str, 
     return groups
 
 
-def render_matrix(user: Any, system: IntegratedCareSystem, filters: dict[str, str]) -> str:
+def render_matrix(user: RequestUser, system: IntegratedCareSystem, filters: dict[str, str]) -> str:
     data = selectors.matrix(user, system, **filters)
     body_url = _url_pattern("delegation:body_delegations", system.slug)
     return render_to_string(
@@ -131,7 +132,7 @@ def render_matrix(user: Any, system: IntegratedCareSystem, filters: dict[str, st
     )
 
 
-def cache_key(user: Any, system: IntegratedCareSystem, filters: dict[str, str]) -> str:
+def cache_key(user: RequestUser, system: IntegratedCareSystem, filters: dict[str, str]) -> str:
     """(system, map revision, the viewer's scope in it, the filters)."""
     scope = repr(landscape.scope_in(user, system.pk))
     wanted = "&".join(f"{k}={filters.get(k) or ''}" for k in sorted(filters))
@@ -139,7 +140,9 @@ def cache_key(user: Any, system: IntegratedCareSystem, filters: dict[str, str]) 
     return f"matrix:v1:{system.pk}:{system.map_changed_at.timestamp():.6f}:{digest}"
 
 
-def matrix_html(user: Any, system: IntegratedCareSystem, filters: dict[str, str]) -> SafeString:
+def matrix_html(
+    user: RequestUser, system: IntegratedCareSystem, filters: dict[str, str]
+) -> SafeString:
     key = cache_key(user, system, filters)
     html = cache.get(key)
     if html is None:
@@ -149,7 +152,7 @@ def matrix_html(user: Any, system: IntegratedCareSystem, filters: dict[str, str]
 
 
 def matrix_page_parts(
-    user: Any, system: IntegratedCareSystem, filters: dict[str, str]
+    user: RequestUser, system: IntegratedCareSystem, filters: dict[str, str]
 ) -> tuple[Any, ...]:
     """What the whole matrix page shows besides the table: the menu of systems, the
     lead's links and the name in the header."""

@@ -33,14 +33,13 @@ Delegation proposals (the workflow's states, transitions and roles are data in
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
 from governance.scope import grants_of
 from ics_portal.policy import Action, Policy, ids_in, is_active, remember
+from ics_portal.types import RequestUser
 
 from .models import (
     Condition,
@@ -61,7 +60,7 @@ from .proposals.workflow import State
 __all__ = ["Action", "can"]
 
 
-def live_system_ids(user: Any) -> frozenset[int]:
+def live_system_ids(user: RequestUser) -> frozenset[int]:
     """Systems whose live map the user reads: led, or holding a body role in them."""
 
     def work_out() -> frozenset[int]:
@@ -74,37 +73,37 @@ def live_system_ids(user: Any) -> frozenset[int]:
     return remember(user, "delegation.live_system_ids", work_out)
 
 
-def live_map_systems(user: Any) -> QuerySet[IntegratedCareSystem]:
+def live_map_systems(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
     return IntegratedCareSystem.objects.filter(pk__in=ids_in(live_system_ids(user)))
 
 
-def may_read_live_map(user: Any, system: IntegratedCareSystem) -> bool:
+def may_read_live_map(user: RequestUser, system: IntegratedCareSystem) -> bool:
     return is_active(user) and system.pk in live_system_ids(user)
 
 
-def may_edit_map(user: Any, system: IntegratedCareSystem) -> bool:
+def may_edit_map(user: RequestUser, system: IntegratedCareSystem) -> bool:
     return landscape.is_governance_lead(user, system)
 
 
-def may_read_versions(user: Any, system: IntegratedCareSystem) -> bool:
+def may_read_versions(user: RequestUser, system: IntegratedCareSystem) -> bool:
     return landscape.can(user, Action.VIEW, system)
 
 
 # --- lists --------------------------------------------------------------------------
 
 
-def visible_functions(user: Any) -> QuerySet[Function]:
+def visible_functions(user: RequestUser) -> QuerySet[Function]:
     return Function.objects.filter(system_id__in=ids_in(live_system_ids(user)))
 
 
-def _body_visible(prefix: str, user: Any) -> Q:
+def _body_visible(prefix: str, user: RequestUser) -> Q:
     # An entry naming a body the user may not see (an unpublished one) stays hidden too.
     return Q(**{f"{prefix}receiving_body__isnull": True}) | landscape.bodies_q(
         user, prefix=f"{prefix}receiving_body__"
     )
 
 
-def _drafts_visible(prefix: str, user: Any) -> Q:
+def _drafts_visible(prefix: str, user: RequestUser) -> Q:
     """A proposed entry is read by the lead, and its receiving body's office and board."""
     body = f"{prefix}receiving_body__"
     return (
@@ -115,7 +114,7 @@ def _drafts_visible(prefix: str, user: Any) -> Q:
     )
 
 
-def visible_map_entries(user: Any) -> QuerySet[MapEntry]:
+def visible_map_entries(user: RequestUser) -> QuerySet[MapEntry]:
     return MapEntry.objects.filter(
         Q(function__system_id__in=ids_in(live_system_ids(user)))
         & _body_visible("", user)
@@ -123,7 +122,7 @@ def visible_map_entries(user: Any) -> QuerySet[MapEntry]:
     )
 
 
-def visible_conditions(user: Any) -> QuerySet[Condition]:
+def visible_conditions(user: RequestUser) -> QuerySet[Condition]:
     return Condition.objects.filter(
         Q(map_entry__function__system_id__in=ids_in(live_system_ids(user)))
         & _body_visible("map_entry__", user)
@@ -131,22 +130,22 @@ def visible_conditions(user: Any) -> QuerySet[Condition]:
     )
 
 
-def visible_assessments(user: Any) -> QuerySet[ConditionAssessment]:
+def visible_assessments(user: RequestUser) -> QuerySet[ConditionAssessment]:
     return ConditionAssessment.objects.filter(condition__in=visible_conditions(user).values("pk"))
 
 
-def visible_map_versions(user: Any) -> QuerySet[MapVersion]:
+def visible_map_versions(user: RequestUser) -> QuerySet[MapVersion]:
     return MapVersion.objects.filter(system_id__in=ids_in(landscape.system_ids(user)))
 
 
-def assessable_conditions(user: Any) -> QuerySet[Condition]:
+def assessable_conditions(user: RequestUser) -> QuerySet[Condition]:
     """Conditions the user may assess: their office's own, or all in a system they lead."""
     return Condition.objects.filter(
         landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="owner_body__")
     )
 
 
-def receiving_bodies_for(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+def receiving_bodies_for(user: RequestUser, system: IntegratedCareSystem) -> QuerySet[Body]:
     """Bodies the governance lead may name as receiving bodies or owners."""
     if not may_edit_map(user, system):
         return Body.objects.none()
@@ -156,7 +155,7 @@ def receiving_bodies_for(user: Any, system: IntegratedCareSystem) -> QuerySet[Bo
 # --- one object ---------------------------------------------------------------------
 
 
-def _can_function(user: Any, action: Action, function: Function) -> bool:
+def _can_function(user: RequestUser, action: Action, function: Function) -> bool:
     if action == Action.VIEW:
         return function.system_id in live_system_ids(user)
     if action == Action.EDIT:
@@ -164,22 +163,24 @@ def _can_function(user: Any, action: Action, function: Function) -> bool:
     return False
 
 
-def _entry_body_visible(user: Any, entry: MapEntry) -> bool:
-    return entry.receiving_body_id is None or landscape.can(user, Action.VIEW, entry.receiving_body)
+def _entry_body_visible(user: RequestUser, entry: MapEntry) -> bool:
+    # receiving_body is None without a query when there is no id, as before.
+    return entry.receiving_body is None or landscape.can(user, Action.VIEW, entry.receiving_body)
 
 
-def _entry_draft_visible(user: Any, entry: MapEntry) -> bool:
+def _entry_draft_visible(user: RequestUser, entry: MapEntry) -> bool:
     if entry.status != EntryStatus.PROPOSED or landscape.is_governance_lead(
         user, entry.function.system_id
     ):
         return True
-    return entry.receiving_body_id is not None and (
-        landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, entry.receiving_body)
-        or landscape.can(user, Action.ACT_AS_BOARD_MEMBER, entry.receiving_body)
+    body = entry.receiving_body
+    return body is not None and (
+        landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
+        or landscape.can(user, Action.ACT_AS_BOARD_MEMBER, body)
     )
 
 
-def _can_entry(user: Any, action: Action, entry: MapEntry) -> bool:
+def _can_entry(user: RequestUser, action: Action, entry: MapEntry) -> bool:
     if action == Action.VIEW:
         return (
             _can_function(user, action, entry.function)
@@ -189,7 +190,7 @@ def _can_entry(user: Any, action: Action, entry: MapEntry) -> bool:
     return _can_function(user, action, entry.function)
 
 
-def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
+def _can_condition(user: RequestUser, action: Action, condition: Condition) -> bool:
     system_id = condition.map_entry.function.system_id
     if action == Action.VIEW:
         return (
@@ -209,21 +210,21 @@ def _can_condition(user: Any, action: Action, condition: Condition) -> bool:
     return False
 
 
-def _can_assessment(user: Any, action: Action, assessment: ConditionAssessment) -> bool:
+def _can_assessment(user: RequestUser, action: Action, assessment: ConditionAssessment) -> bool:
     if action == Action.VIEW:
         return _can_condition(user, Action.VIEW, assessment.condition)
     # Assessments are append-only: nobody edits one.
     return False
 
 
-def _can_version(user: Any, action: Action, version: MapVersion) -> bool:
+def _can_version(user: RequestUser, action: Action, version: MapVersion) -> bool:
     if action == Action.VIEW:
         return version.system_id in landscape.system_ids(user)
     # A published version is a record: nobody edits it.
     return False
 
 
-def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool:
+def _can_system(user: RequestUser, action: Action, system: IntegratedCareSystem) -> bool:
     if action == Action.VIEW:
         return may_read_live_map(user, system)
     if action in (Action.EDIT, Action.PUBLISH):
@@ -239,7 +240,12 @@ def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool
 class ProposalScope:
     """What a user is to proposals, read once per request (cached on the user object)."""
 
-    def __init__(self, user: Any) -> None:
+    led: frozenset[int]
+    office: frozenset[int]
+    board: frozenset[int]
+    systems: frozenset[int]
+
+    def __init__(self, user: RequestUser) -> None:
         if not is_active(user):
             self.led = self.office = self.board = self.systems = frozenset()
             return
@@ -273,34 +279,34 @@ class ProposalScope:
         )
 
 
-def proposal_scope(user: Any) -> ProposalScope:
+def proposal_scope(user: RequestUser) -> ProposalScope:
     return remember(user, "delegation.proposal_scope", lambda: ProposalScope(user))
 
 
-def visible_proposals(user: Any) -> QuerySet[Proposal]:
+def visible_proposals(user: RequestUser) -> QuerySet[Proposal]:
     if not is_active(user):
         return Proposal.objects.none()
     return Proposal.objects.filter(proposal_scope(user).visible())
 
 
-def visible_proposal_items(user: Any) -> QuerySet[ProposalItem]:
+def visible_proposal_items(user: RequestUser) -> QuerySet[ProposalItem]:
     return ProposalItem.objects.filter(proposal__in=visible_proposals(user).values("pk"))
 
 
-def visible_proposal_comments(user: Any) -> QuerySet[ProposalComment]:
+def visible_proposal_comments(user: RequestUser) -> QuerySet[ProposalComment]:
     return ProposalComment.objects.filter(proposal__in=visible_proposals(user).values("pk"))
 
 
-def visible_positions(user: Any) -> QuerySet[ProposalPosition]:
+def visible_positions(user: RequestUser) -> QuerySet[ProposalPosition]:
     return ProposalPosition.objects.filter(proposal__in=visible_proposals(user).values("pk"))
 
 
-def proposing_bodies(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+def proposing_bodies(user: RequestUser, system: IntegratedCareSystem) -> QuerySet[Body]:
     """The bodies the user drafts proposals for: those whose programme office they are."""
     return Body.objects.filter(system=system, pk__in=proposal_scope(user).office).order_by("name")
 
 
-def proposal_roles(user: Any, proposal: Proposal) -> frozenset[ProposalRole]:
+def proposal_roles(user: RequestUser, proposal: Proposal) -> frozenset[ProposalRole]:
     return proposal_scope(user).roles(proposal) if is_active(user) else frozenset()
 
 
@@ -312,7 +318,7 @@ def _may_view_proposal(roles: frozenset[ProposalRole], proposal: Proposal) -> bo
     return ProposalRole.READER in roles and proposal.state == State.DECIDED
 
 
-def _can_proposal(user: Any, action: Action, proposal: Proposal) -> bool:
+def _can_proposal(user: RequestUser, action: Action, proposal: Proposal) -> bool:
     roles = proposal_roles(user, proposal)
     if not _may_view_proposal(roles, proposal):
         return False
@@ -325,13 +331,13 @@ def _can_proposal(user: Any, action: Action, proposal: Proposal) -> bool:
     return proposal.state in states and bool(roles & rule.roles)
 
 
-def _can_item(user: Any, action: Action, item: ProposalItem) -> bool:
+def _can_item(user: RequestUser, action: Action, item: ProposalItem) -> bool:
     if action in (Action.VIEW, Action.EDIT, Action.COMMENT):
         return _can_proposal(user, action, item.proposal)
     return False
 
 
-def _can_comment(user: Any, action: Action, comment: ProposalComment) -> bool:
+def _can_comment(user: RequestUser, action: Action, comment: ProposalComment) -> bool:
     if action == Action.VIEW:
         return _can_proposal(user, action, comment.proposal)
     if action == Action.WITHDRAW:
@@ -344,7 +350,7 @@ def _can_comment(user: Any, action: Action, comment: ProposalComment) -> bool:
     return False
 
 
-def _can_position(user: Any, action: Action, position: ProposalPosition) -> bool:
+def _can_position(user: RequestUser, action: Action, position: ProposalPosition) -> bool:
     if action == Action.VIEW:
         return _can_proposal(user, action, position.proposal)
     return False

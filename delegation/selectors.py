@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from governance import permissions as governance_permissions
 from governance.models import Body, BodyKind, IntegratedCareSystem
+from ics_portal.types import RequestUser
 
 from . import permissions
 from .models import (
@@ -84,13 +85,13 @@ def _get(queryset: QuerySet, message: str, **lookup: Any) -> Any:
 # --- functions ----------------------------------------------------------------------
 
 
-def functions_in(user: Any, system: IntegratedCareSystem) -> QuerySet[Function]:
+def functions_in(user: RequestUser, system: IntegratedCareSystem) -> QuerySet[Function]:
     return (
         permissions.visible_functions(user).filter(system=system).order_by("display_order", "code")
     )
 
 
-def function_get(user: Any, pk: int) -> Function:
+def function_get(user: RequestUser, pk: int) -> Function:
     return _get(
         permissions.visible_functions(user).select_related("system"), "No such function.", pk=pk
     )
@@ -109,14 +110,14 @@ def function_groups(system: IntegratedCareSystem) -> list[str]:
 # --- entries ------------------------------------------------------------------------
 
 
-def entries_queryset(user: Any) -> QuerySet[MapEntry]:
+def entries_queryset(user: RequestUser) -> QuerySet[MapEntry]:
     return permissions.visible_map_entries(user).select_related(
         "function", "function__system", "receiving_body"
     )
 
 
 def entries_in(
-    user: Any,
+    user: RequestUser,
     system: IntegratedCareSystem,
     *,
     group: str = "",
@@ -133,7 +134,7 @@ def entries_in(
     return entries.order_by("function__display_order", "function__code", "receiving_body__name")
 
 
-def entry_get(user: Any, pk: int) -> MapEntry:
+def entry_get(user: RequestUser, pk: int) -> MapEntry:
     return _get(entries_queryset(user), "No such map entry.", pk=pk)
 
 
@@ -169,7 +170,7 @@ def conditions_of(entry: MapEntry) -> QuerySet[Condition]:
 
 
 def matrix(
-    user: Any,
+    user: RequestUser,
     system: IntegratedCareSystem,
     *,
     group: str = "",
@@ -228,7 +229,7 @@ def matrix(
 # --- a body's delegations -----------------------------------------------------------
 
 
-def body_delegations(user: Any, body: Body) -> dict[str, Any]:
+def body_delegations(user: RequestUser, body: Body) -> dict[str, Any]:
     """What is delegated to ``body`` now, with its budget and conditions; and, apart,
     what is proposed for it and not yet in force (counted in no total)."""
     open_entries = list(
@@ -262,7 +263,7 @@ def body_delegations(user: Any, body: Body) -> dict[str, Any]:
 
 
 def conditions_in(
-    user: Any,
+    user: RequestUser,
     system: IntegratedCareSystem,
     *,
     category: str = "",
@@ -296,7 +297,7 @@ def conditions_in(
     return conditions.order_by("due_date", "pk")
 
 
-def condition_get(user: Any, pk: int) -> Condition:
+def condition_get(user: RequestUser, pk: int) -> Condition:
     return _get(
         with_latest_status(permissions.visible_conditions(user)).select_related(
             "map_entry__function__system", "map_entry__receiving_body", "owner_body"
@@ -335,7 +336,7 @@ def assessments_of(condition: Condition) -> QuerySet[ConditionAssessment]:
 # --- versions -----------------------------------------------------------------------
 
 
-def versions_in(user: Any, system: IntegratedCareSystem) -> QuerySet[MapVersion]:
+def versions_in(user: RequestUser, system: IntegratedCareSystem) -> QuerySet[MapVersion]:
     return (
         permissions.visible_map_versions(user)
         .filter(system=system)
@@ -345,7 +346,7 @@ def versions_in(user: Any, system: IntegratedCareSystem) -> QuerySet[MapVersion]
     )
 
 
-def version_get(user: Any, pk: int) -> MapVersion:
+def version_get(user: RequestUser, pk: int) -> MapVersion:
     return _get(
         permissions.visible_map_versions(user).select_related("system", "approved_by"),
         "No such map version.",

@@ -10,10 +10,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from governance.concurrency import versioned_write
@@ -36,6 +36,8 @@ from .models import (
 from .selectors import live_rows
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from .import_rows import ImportPlan
 
 FUNCTION_FIELDS = frozenset(
@@ -59,7 +61,10 @@ CONDITION_FIELDS = frozenset(
 )
 
 
-def _save(instance: Any) -> Any:
+M = TypeVar("M", bound=models.Model)
+
+
+def _save(instance: M) -> M:
     instance.full_clean()
     instance.save()
     return instance
@@ -415,7 +420,7 @@ def map_version_publish(
 
 @transaction.atomic
 def map_import_apply(
-    *, plan: ImportPlan, user: Any, progress: Progress = no_progress
+    *, plan: ImportPlan, user: User, progress: Progress = no_progress
 ) -> dict[str, int]:
     """Write every planned row (``import_rows.plan_import``), or none: any refusal or
     failure rolls the whole file back.
@@ -430,7 +435,7 @@ def map_import_apply(
         return _map_import_write(plan, user=user, progress=progress)
 
 
-def _map_import_write(plan: ImportPlan, *, user: Any, progress: Progress) -> dict[str, int]:
+def _map_import_write(plan: ImportPlan, *, user: User, progress: Progress) -> dict[str, int]:
     done: Counter[str] = Counter()
     # New entries go in as batches; changes and revocations one by one, since each
     # keeps its own supersession record.
@@ -466,7 +471,7 @@ def _map_import_write(plan: ImportPlan, *, user: Any, progress: Progress) -> dic
     return {action: n for action, n in done.items() if n}
 
 
-def _map_import_write_row(item: Any, *, user: Any) -> None:
+def _map_import_write_row(item: Any, *, user: User) -> None:
     """One change or revocation of an import; its refusal names the row."""
     values = dict(item.values)
     values.pop("status")

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -34,6 +34,11 @@ from django.db import models, transaction
 from django.db.models import F, QuerySet
 
 from .models.changes import RecordChange, Versioned
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+M = TypeVar("M", bound=models.Model)
 
 __all__ = [
     "Change",
@@ -75,7 +80,7 @@ class Change:
         }
 
 
-def user_name(user: Any) -> str:
+def user_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -199,12 +204,12 @@ def changes_since(obj: models.Model, version: int) -> list[Change]:
 
 
 def claim(
-    obj: models.Model,
+    obj: M,
     version: int | None,
     *,
-    queryset: QuerySet | None = None,
+    queryset: QuerySet[M] | None = None,
     stale: type[StaleWrite] = StaleWrite,
-) -> Any:
+) -> M:
     """Take the row for this write, refusing it if someone changed it since ``version``.
 
     The conditional UPDATE both checks and bumps the version in one statement (and
@@ -222,8 +227,8 @@ def claim(
 
 @contextmanager
 def versioned_write(
-    obj: models.Model, *, version: int | None, by: Any, queryset: QuerySet | None = None
-) -> Iterator[Any]:
+    obj: M, *, version: int | None, by: Any, queryset: QuerySet[M] | None = None
+) -> Iterator[M]:
     """``with versioned_write(entry, version=v, by=user) as entry: …change, save…``
 
     The block gets the current row; when it ends without an error the change is

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,6 +36,10 @@ from .models import (
     OrganisationKind,
     Role,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 K = BodyKind
 F = GovernanceForm
@@ -882,7 +886,7 @@ class _Loader:
             self._checked[encoded] = check_password(settings.DEMO_PASSWORD, encoded)
         return self._checked[encoded]
 
-    def grant(self, user: Any, spec: UserSpec) -> None:
+    def grant(self, user: User, spec: UserSpec) -> None:
         system = IntegratedCareSystem.objects.get(slug=spec.system)
         body = Body.objects.get(system=system, slug=spec.body) if spec.body else None
         before = user.role_assignments.filter(revoked_at__isnull=True).count()

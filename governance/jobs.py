@@ -33,7 +33,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -44,6 +44,10 @@ from django.utils import timezone
 
 from .models import IntegratedCareSystem
 from .models.jobs import WORKING_STATES, Job, JobState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +104,7 @@ def _now() -> dt.datetime:
 def job_create(
     *,
     kind: str,
-    user: Any,
+    user: User,
     system: IntegratedCareSystem | None = None,
     filename: str = "",
     params: dict[str, Any] | None = None,
@@ -123,7 +127,9 @@ def job_create(
     return job
 
 
-def job_get(token: str, *, user: Any, kind: str, system: IntegratedCareSystem | None = None) -> Job:
+def job_get(
+    token: str, *, user: User, kind: str, system: IntegratedCareSystem | None = None
+) -> Job:
     """The user's job of this kind (in this system); 404 for any other, as for none.
 
     A job is its creator's alone, like an unsent form. A job whose worker vanished is

@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ics_portal.policy import Action, Policy, ids_in, is_active
+from ics_portal.types import RequestUser
 
 from .models import Body, IntegratedCareSystem, Membership, Organisation, RoleAssignment
 from .scope import grants_of
@@ -34,7 +35,7 @@ __all__ = ["Action", "bodies_q", "can", "system_ids", "visible"]
 # --- the ids this user may act on, worked out once per request ----------------------
 
 
-def system_ids(user: Any, action: Action = Action.VIEW) -> frozenset[int]:
+def system_ids(user: RequestUser, action: Action = Action.VIEW) -> frozenset[int]:
     """Systems in which the user may do ``action``: VIEW any role; EDIT, MANAGE_ROLES and
     PUBLISH the governance lead only."""
     grants = grants_of(user)
@@ -43,7 +44,7 @@ def system_ids(user: Any, action: Action = Action.VIEW) -> frozenset[int]:
     return grants.system_ids("lead_system")
 
 
-def bodies_q(user: Any, action: Action = Action.VIEW, prefix: str = "") -> Q:
+def bodies_q(user: RequestUser, action: Action = Action.VIEW, prefix: str = "") -> Q:
     """A filter for the bodies on which the user may do ``action``, on the body itself
     or through ``prefix`` (``"receiving_body__"``). Built from the request's grants, not
     from a query, so a lead of a very large system pays nothing for its size."""
@@ -70,12 +71,12 @@ def bodies_q(user: Any, action: Action = Action.VIEW, prefix: str = "") -> Q:
     raise ValueError(f"Unknown action {action!r} for bodies")
 
 
-def may_act_for(user: Any, action: Action, body: Body) -> bool:
+def may_act_for(user: RequestUser, action: Action, body: Body) -> bool:
     """``can`` for a body, from the body in hand (its id and system) and the grants."""
     return is_active(user) and _can_body(user, Action(action), body)
 
 
-def scope_in(user: Any, system_id: int) -> tuple[Any, ...]:
+def scope_in(user: RequestUser, system_id: int) -> tuple[Any, ...]:
     """What decides which of a system's bodies (and so which of its map) the user sees:
     for cache keys. Which bodies are published is the data's part, not the viewer's."""
     grants = grants_of(user)
@@ -92,7 +93,7 @@ def scope_in(user: Any, system_id: int) -> tuple[Any, ...]:
     )
 
 
-def body_system_ids(user: Any, action: Action) -> frozenset[int]:
+def body_system_ids(user: RequestUser, action: Action) -> frozenset[int]:
     """Systems holding a body for which the user may do ``action``."""
     grants = grants_of(user)
     found = {
@@ -112,33 +113,33 @@ def body_system_ids(user: Any, action: Action) -> frozenset[int]:
 # --- which objects of a kind may this user see -------------------------------------
 
 
-def systems_visible_to(user: Any) -> QuerySet[IntegratedCareSystem]:
+def systems_visible_to(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
     return IntegratedCareSystem.objects.filter(pk__in=ids_in(system_ids(user)))
 
 
-def systems_led_by(user: Any) -> QuerySet[IntegratedCareSystem]:
+def systems_led_by(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
     """Systems in which the user is the governance lead."""
     return IntegratedCareSystem.objects.filter(pk__in=ids_in(system_ids(user, Action.EDIT)))
 
 
-def bodies_visible_to(user: Any) -> QuerySet[Body]:
+def bodies_visible_to(user: RequestUser) -> QuerySet[Body]:
     return Body.objects.filter(bodies_q(user))
 
 
-def bodies_where(user: Any, action: Action) -> QuerySet[Body]:
+def bodies_where(user: RequestUser, action: Action) -> QuerySet[Body]:
     """Bodies for which the user may do ``action``: e.g. act as the programme office."""
     return Body.objects.filter(bodies_q(user, action))
 
 
-def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
+def organisations_visible_to(user: RequestUser) -> QuerySet[Organisation]:
     return Organisation.objects.filter(system_id__in=ids_in(system_ids(user)))
 
 
-def memberships_visible_to(user: Any) -> QuerySet[Membership]:
+def memberships_visible_to(user: RequestUser) -> QuerySet[Membership]:
     return Membership.objects.filter(bodies_q(user, prefix="body__"))
 
 
-def role_assignments_visible_to(user: Any) -> QuerySet[RoleAssignment]:
+def role_assignments_visible_to(user: RequestUser) -> QuerySet[RoleAssignment]:
     """Your own roles, and every role in a system you lead."""
     if not is_active(user):
         return RoleAssignment.objects.none()
@@ -150,16 +151,17 @@ def role_assignments_visible_to(user: Any) -> QuerySet[RoleAssignment]:
 # --- may this user do this to this object ------------------------------------------
 
 
-def is_governance_lead(user: Any, system: IntegratedCareSystem | int) -> bool:
-    pk = system if isinstance(system, int) else system.pk
+def is_governance_lead(user: RequestUser, system: IntegratedCareSystem | int | None) -> bool:
+    # None (a programme of a body has no system of its own) leads nowhere.
+    pk = system if system is None or isinstance(system, int) else system.pk
     return is_active(user) and pk in system_ids(user, Action.EDIT)
 
 
-def _may_view_system(user: Any, system_id: int) -> bool:
+def _may_view_system(user: RequestUser, system_id: int) -> bool:
     return system_id in system_ids(user)
 
 
-def _may_view_body(user: Any, body: Body) -> bool:
+def _may_view_body(user: RequestUser, body: Body) -> bool:
     # From the object in hand and the grants: no query, and true to what was loaded.
     grants = grants_of(user)
     return (
@@ -169,7 +171,7 @@ def _may_view_body(user: Any, body: Body) -> bool:
     )
 
 
-def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool:
+def _can_system(user: RequestUser, action: Action, system: IntegratedCareSystem) -> bool:
     if action == Action.VIEW:
         return _may_view_system(user, system.pk)
     if action in (Action.EDIT, Action.MANAGE_ROLES):
@@ -177,7 +179,7 @@ def _can_system(user: Any, action: Action, system: IntegratedCareSystem) -> bool
     return False
 
 
-def _can_body(user: Any, action: Action, body: Body) -> bool:
+def _can_body(user: RequestUser, action: Action, body: Body) -> bool:
     if action == Action.VIEW:
         return _may_view_body(user, body)
     if action in (Action.EDIT, Action.MANAGE_ROLES):
@@ -191,7 +193,7 @@ def _can_body(user: Any, action: Action, body: Body) -> bool:
     return False
 
 
-def _can_organisation(user: Any, action: Action, organisation: Organisation) -> bool:
+def _can_organisation(user: RequestUser, action: Action, organisation: Organisation) -> bool:
     if action == Action.VIEW:
         return _may_view_system(user, organisation.system_id)
     if action == Action.EDIT:
@@ -199,7 +201,7 @@ def _can_organisation(user: Any, action: Action, organisation: Organisation) -> 
     return False
 
 
-def _can_membership(user: Any, action: Action, membership: Membership) -> bool:
+def _can_membership(user: RequestUser, action: Action, membership: Membership) -> bool:
     if action == Action.VIEW:
         return _may_view_body(user, membership.body)
     if action == Action.EDIT:
@@ -207,7 +209,7 @@ def _can_membership(user: Any, action: Action, membership: Membership) -> bool:
     return False
 
 
-def _can_role_assignment(user: Any, action: Action, assignment: RoleAssignment) -> bool:
+def _can_role_assignment(user: RequestUser, action: Action, assignment: RoleAssignment) -> bool:
     if action == Action.VIEW:
         return assignment.user_id == user.pk or is_governance_lead(user, assignment.system_id)
     if action in (Action.EDIT, Action.MANAGE_ROLES):
@@ -237,6 +239,6 @@ visible = policy.visible
 access = policy.access
 
 
-def may_use_admin(user: Any) -> bool:
+def may_use_admin(user: RequestUser) -> bool:
     """The Django admin is the operators' back office: superusers only."""
     return is_active(user) and user.is_superuser

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import F, Model, Value
 
 from ics_portal.policy import is_active, remember
+from ics_portal.types import RequestUser
 
 from .models import (
     Body,
@@ -51,7 +52,7 @@ def _group(rows: Any, key_of: Any) -> dict[str, frozenset[int]]:
     return {codename: frozenset(ids) for codename, ids in found.items()}
 
 
-def _read(user: Any) -> Grants:
+def _read(user: RequestUser) -> Grants:
     if not is_active(user):
         return Grants()
     if user.is_superuser:
@@ -89,13 +90,13 @@ def _read(user: Any) -> Grants:
     )
 
 
-def grants_of(user: Any) -> Grants:
+def grants_of(user: RequestUser) -> Grants:
     """The user's system and body grants: one query, once per request."""
     return remember(user, "governance.grants", lambda: _read(user))
 
 
 def object_grants(
-    user: Any, user_table: type[Model], group_table: type[Model], codename: str
+    user: RequestUser, user_table: type[Model], group_table: type[Model], codename: str
 ) -> frozenset[int]:
     """Ids of objects in another direct-FK grant table (a milestone's lead, say) on
     which the user holds ``codename``: one query, once per request. A superuser holds

@@ -15,7 +15,9 @@ from django import forms
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-Scope = Callable[[Any], QuerySet]
+from ics_portal.types import RequestUser
+
+Scope = Callable[[RequestUser], QuerySet[Any]]
 
 
 def request_user(context: dict[str, Any]) -> Any:

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from ics_portal.types import RequestUser
+
 from . import permissions
 from .models import Body, BodyKind, IntegratedCareSystem, Membership, RoleAssignment
 
 
-def systems_for(user: Any) -> QuerySet[IntegratedCareSystem]:
+def systems_for(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
     return permissions.systems_visible_to(user).order_by("name")
 
 
-def system_get(user: Any, slug: str) -> IntegratedCareSystem:
+def system_get(user: RequestUser, slug: str) -> IntegratedCareSystem:
     """The system, or 404 whether it is missing or merely not the user's."""
     try:
         return systems_for(user).get(slug=slug)
@@ -25,7 +26,7 @@ def system_get(user: Any, slug: str) -> IntegratedCareSystem:
         raise Http404("No such system.") from None
 
 
-def bodies_in(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+def bodies_in(user: RequestUser, system: IntegratedCareSystem) -> QuerySet[Body]:
     return (
         permissions.bodies_visible_to(user)
         .filter(system=system)
@@ -34,7 +35,7 @@ def bodies_in(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
     )
 
 
-def body_get(user: Any, system: IntegratedCareSystem, slug: str) -> Body:
+def body_get(user: RequestUser, system: IntegratedCareSystem, slug: str) -> Body:
     try:
         return (
             permissions.bodies_visible_to(user)
@@ -55,15 +56,15 @@ def current_memberships(body: Body, on: dt.date | None = None) -> QuerySet[Membe
     )
 
 
-def subgroups_of(user: Any, body: Body) -> QuerySet[Body]:
+def subgroups_of(user: RequestUser, body: Body) -> QuerySet[Body]:
     return bodies_in(user, body.system).filter(parent=body)
 
 
-def accountable_bodies_of(user: Any, body: Body) -> QuerySet[Body]:
+def accountable_bodies_of(user: RequestUser, body: Body) -> QuerySet[Body]:
     return bodies_in(user, body.system).filter(accountable_to=body)
 
 
-def active_roles_of(user: Any) -> QuerySet[RoleAssignment]:
+def active_roles_of(user: RequestUser) -> QuerySet[RoleAssignment]:
     """The user's own active roles, for the home page."""
     if not user.is_authenticated:
         return RoleAssignment.objects.none()
@@ -84,7 +85,7 @@ def landscape_counts(*, system: IntegratedCareSystem) -> dict[str, int]:
     return counts
 
 
-def bodies_with_members(user: Any, system: IntegratedCareSystem) -> QuerySet[Body]:
+def bodies_with_members(user: RequestUser, system: IntegratedCareSystem) -> QuerySet[Body]:
     return bodies_in(user, system).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     )

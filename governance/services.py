@@ -7,11 +7,11 @@ Services do not decide who may call them: views, the API and the admin ask
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -45,7 +45,10 @@ ROLE_BODY_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _save(instance: Any) -> Any:
+M = TypeVar("M", bound=models.Model)
+
+
+def _save(instance: M) -> M:
     instance.full_clean()
     instance.save()
     return instance
@@ -179,11 +182,11 @@ def membership_end(
 @transaction.atomic
 def role_grant(
     *,
-    user: Any,
+    user: User,
     role: str,
     system: IntegratedCareSystem,
     body: Body | None = None,
-    granted_by: Any | None = None,
+    granted_by: User | None = None,
 ) -> RoleAssignment:
     """Give ``user`` a role; granting a role they already hold changes nothing."""
     existing = RoleAssignment.objects.filter(
@@ -217,7 +220,7 @@ def role_revoke(
     return assignment
 
 
-def _permissions(model: type, codenames: set[str]) -> dict[str, Permission]:
+def _permissions(model: type[models.Model], codenames: set[str]) -> dict[str, Permission]:
     if not codenames:
         return {}
     found = Permission.objects.filter(
@@ -228,7 +231,7 @@ def _permissions(model: type, codenames: set[str]) -> dict[str, Permission]:
     return {p.codename: p for p in found}
 
 
-def _sync_object_permissions(*, user: Any, system: IntegratedCareSystem) -> None:
+def _sync_object_permissions(*, user: User, system: IntegratedCareSystem) -> None:
     """Make the user's guardian rows in ``system`` exactly what their active roles give.
 
     Recomputing from the assignments, rather than adding and removing single grants,
@@ -239,8 +242,11 @@ def _sync_object_permissions(*, user: Any, system: IntegratedCareSystem) -> None
     wanted_body: set[tuple[int, str]] = set()
     for assignment in active:
         wanted_system |= ROLE_SYSTEM_PERMISSIONS[assignment.role]
-        for codename in ROLE_BODY_PERMISSIONS[assignment.role]:
-            wanted_body.add((assignment.body_id, codename))
+        # Only body roles give body permissions, and a body role always has a body
+        # (the role_body_matches_role constraint): the check is for the type checker.
+        if assignment.body_id is not None:
+            for codename in ROLE_BODY_PERMISSIONS[assignment.role]:
+                wanted_body.add((assignment.body_id, codename))
 
     system_perms = _permissions(IntegratedCareSystem, wanted_system)
     current_system = SystemUserObjectPermission.objects.filter(user=user, content_object=system)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -36,12 +36,17 @@ from rest_framework.authtoken.models import Token
 
 from governance import permissions
 from governance.models import RoleAssignment
+from ics_portal.types import AuthenticatedHttpRequest, RequestUser
 
 from .errors import is_api, json_error
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def token_expires_at(token: Token) -> dt.datetime:
-    return token.created + dt.timedelta(days=settings.API_TOKEN_DAYS)
+    created: dt.datetime = token.created
+    return created + dt.timedelta(days=settings.API_TOKEN_DAYS)
 
 
 def token_expired(token: Token) -> bool:
@@ -58,7 +63,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-def token_for(user: Any) -> Token:
+def token_for(user: User) -> Token:
     """The user's live token: an expired one is replaced, never handed out again."""
     token = Token.objects.filter(user=user).first()
     if token is not None and token_expired(token):
@@ -67,7 +72,7 @@ def token_for(user: Any) -> Token:
     return token or Token.objects.create(user=user)
 
 
-def token_revoke(user: Any) -> bool:
+def token_revoke(user: User) -> bool:
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
 
@@ -110,6 +115,7 @@ def lockout_response(
         f"Too many failed sign-in attempts. Try again in {minutes} minutes, or ask your "
         "governance lead to unlock your account."
     )
+    response: HttpResponse
     if is_api(request):
         response = json_error(429, message, code="locked_out")
     else:
@@ -122,7 +128,7 @@ def _locked(attempts: Any) -> Any:
     return attempts.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
 
 
-def _unlockable_usernames(user: Any) -> set[str]:
+def _unlockable_usernames(user: RequestUser) -> set[str]:
     """Usernames of people with a role in a system ``user`` leads."""
     systems = permissions.systems_led_by(user)
     return set(
@@ -153,7 +159,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthenticatedHttpRequest) -> HttpResponse:
     """See your API token's age and expiry; create a new one or revoke it."""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
@@ -161,16 +167,19 @@ def api_token(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your API token is revoked: it no longer works.")
         else:
             token_revoke(request.user)
-            token = token_for(request.user)
+            fresh = token_for(request.user)
             # Shown once, on this response only: it is a password.
             return render(
                 request,
                 "registration/api_token.html",
-                {"token": token, "expires": token_expires_at(token), "new_key": token.key},
+                {"token": fresh, "expires": token_expires_at(fresh), "new_key": fresh.key},
             )
         return HttpResponseRedirect(reverse("api-token-page"))
     token = Token.objects.filter(user=request.user).first()
-    context = {"token": token, "expires": token_expires_at(token) if token else None}
+    context: dict[str, Any] = {
+        "token": token,
+        "expires": token_expires_at(token) if token else None,
+    }
     if token is not None:
         context["expired"] = token_expired(token)
     return render(request, "registration/api_token.html", context)

@@ -62,7 +62,7 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "too_large"
 
 
-class FilterBackend(DjangoFilterBackend):
+class FilterBackend(DjangoFilterBackend):  # type: ignore[misc]  # django-filter is untyped
     """django-filter's backend, minus its one way to turn a bad query string into a 500.
 
     django-filter renders each form error as ``message % params`` even when there are no
@@ -101,7 +101,7 @@ class IdKeyedDictField(serializers.DictField):
 
     def to_internal_value(self, data: Any) -> dict[int, Any]:
         value = super().to_internal_value(data)
-        bad = [key for key in value if as_id(key) is None or as_id(key) > MAX_ID]
+        bad = [key for key in value if (n := as_id(key)) is None or n > MAX_ID]
         if bad:
             raise serializers.ValidationError(
                 "Keys must be record ids (whole numbers); not: "
@@ -136,7 +136,7 @@ def _flatten(detail: Any) -> Any:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         # A service refused the write: report it like a serializer's validation error.
-        detail = (
+        detail: Any = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)

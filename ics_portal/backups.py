@@ -20,7 +20,7 @@ import os
 import subprocess
 import tarfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dj_database_url
 from django.conf import settings
@@ -32,7 +32,9 @@ class BackupError(Exception):
 
 
 def database_config(url: str | None = None) -> dict[str, Any]:
-    config = dj_database_url.parse(url) if url else settings.DATABASES["default"]
+    config = cast(
+        dict[str, Any], dj_database_url.parse(url) if url else settings.DATABASES["default"]
+    )
     if "postgresql" not in config["ENGINE"]:
         raise BackupError(
             "Backup and restore work on PostgreSQL (DATABASE_URL). A SQLite database is "
@@ -116,7 +118,9 @@ def _tables(database_url: str | None) -> list[str]:
     return [line for line in result.stdout.splitlines() if line]
 
 
-def restore(source: Path, *, database_url: str | None = None, media_root: Path | None = None):
+def restore(
+    source: Path, *, database_url: str | None = None, media_root: Path | None = None
+) -> None:
     config = database_config(database_url)
     _check(source)
     if _tables(database_url):

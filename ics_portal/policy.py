@@ -16,14 +16,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.core.signals import request_started
 from django.db.models import Model, QuerySet
 from django.dispatch import receiver
 
+from ics_portal.types import RequestUser
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class Action(StrEnum):
@@ -62,7 +68,9 @@ class Action(StrEnum):
     MARK_READY = "mark_ready"
 
 
-def is_active(user: Any) -> bool:
+def is_active(user: RequestUser | None) -> TypeGuard[User]:
+    # A TypeGuard, not a TypeIs: False does not make the user anonymous (it may be a
+    # deactivated User), but True lets the rules use the user as a signed-in one.
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
@@ -77,10 +85,10 @@ def _new_request(**kwargs: Any) -> None:
     _request.set(object())
 
 
-def remember(user: Any, key: str, compute: Callable[[], T]) -> T:
+def remember(user: RequestUser, key: str, compute: Callable[[], T]) -> T:
     """``compute()`` once per user object and request, then kept."""
     token = _request.get()
-    held = getattr(user, _MEMO, None)
+    held: tuple[object | None, dict[str, Any]] | None = getattr(user, _MEMO, None)
     if held is None or held[0] is not token:
         held = (token, {})
         try:
@@ -90,16 +98,17 @@ def remember(user: Any, key: str, compute: Callable[[], T]) -> T:
     memo = held[1]
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    kept: T = memo[key]
+    return kept
 
 
-def forget(user: Any) -> None:
+def forget(user: RequestUser) -> None:
     """Drop what was remembered: after the user's roles change within one request."""
     if user is not None and hasattr(user, _MEMO):
         delattr(user, _MEMO)
 
 
-Rule = Callable[[Any, Action, Any], bool]
+Rule = Callable[[RequestUser, Action, Any], bool]
 
 
 class Policy:
@@ -110,13 +119,13 @@ class Policy:
         name: str,
         *,
         rules: dict[type[Model], Rule],
-        lists: dict[type[Model], Callable[[Any], QuerySet]] | None = None,
+        lists: dict[type[Model], Callable[[RequestUser], QuerySet[Any]]] | None = None,
     ) -> None:
         self.name = name
         self.rules = rules
         self.lists = lists or {}
 
-    def can(self, user: Any, action: Action | str, obj: Model) -> bool:
+    def can(self, user: RequestUser, action: Action | str, obj: Model) -> bool:
         """May ``user`` do ``action`` to ``obj``? Unknown actions are denied."""
         rule = self.rules.get(type(obj))
         if rule is None:
@@ -127,7 +136,7 @@ class Policy:
             return False
         return is_active(user) and rule(user, action, obj)
 
-    def visible(self, user: Any, model: type[Model]) -> QuerySet:
+    def visible(self, user: RequestUser, model: type[Model]) -> QuerySet[Any]:
         """Every object of ``model`` the user may see."""
         try:
             return self.lists[model](user)
@@ -135,8 +144,13 @@ class Policy:
             raise TypeError(f"The {self.name} policy does not cover {model.__name__}") from None
 
     def access(
-        self, user: Any, action: Action | str, get: Callable[..., T], *args: Any, **kwargs: Any
-    ) -> T:
+        self,
+        user: RequestUser,
+        action: Action | str,
+        get: Callable[..., M],
+        *args: Any,
+        **kwargs: Any,
+    ) -> M:
         """An object and the right to act on it in one step. ``get`` is a selector,
         ``<entity>_get(user, ...)``, which answers 404 for a missing object and an
         invisible one alike; seen but not the user's to ``action`` answers 403."""

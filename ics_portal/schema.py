@@ -8,7 +8,7 @@ a status (e.g. a 409 on a stale write) wins over the generic one.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -29,7 +29,9 @@ _GENERIC = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         from governance.serializers import ErrorSerializer
 
         bodies = super()._get_response_bodies(direction=direction)
@@ -40,7 +42,7 @@ class AutoSchema(SpectacularAutoSchema):
                 continue
             if code in ("409", "413", "415") and self.method not in ("POST", "PUT", "PATCH"):
                 continue
-            bodies[code] = self._get_response_for_code(
+            bodies[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]
                 OpenApiResponse(ErrorSerializer, description=description), code
             )
         return bodies
@@ -55,7 +57,10 @@ class AutoSchema(SpectacularAutoSchema):
             if model_field is not None:
                 field.allow_blank = field.allow_blank or model_field.blank
                 field.allow_null = field.allow_null or model_field.null
-        return super()._map_serializer_field(field, direction, bypass_extensions)
+        schema: dict[str, Any] = super()._map_serializer_field(  # type: ignore[no-untyped-call]
+            field, direction, bypass_extensions
+        )
+        return schema
 
 
 def _model_field(field: Any) -> Any:

@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -204,7 +205,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A job whose worker has not been heard of for this many seconds has lost its worker
 # (governance.jobs): the page says so and offers to try again.
 JOB_HEARTBEAT_TIMEOUT = int(os.environ.get("JOB_HEARTBEAT_TIMEOUT", "120"))
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # Programme offices read their digest first thing; the task records what it sent,
     # so a second run the same day (a beat restart) sends nothing new.
     "milestone-digests": {
@@ -265,7 +266,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # Front-end packages installed by npm (package.json), served as static files so the
 # portal works on a closed network: the NHS.UK design system and htmx.
 # Outside production WhiteNoise serves straight from the finders, so no collectstatic
@@ -292,7 +293,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "media")
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
 
-def _env_json(name: str) -> dict:
+def _env_json(name: str) -> dict[str, Any]:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {}

@@ -13,6 +13,7 @@ build step and no Sass toolchain.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,9 @@ class OfflineNHSUKFinder(BaseFinder):
             return [] if find_all else None
         return [str(built)] if find_all else str(built)
 
-    def list(self, ignore_patterns: Any):
+    def list(self, ignore_patterns: Any) -> Iterator[tuple[str, FileSystemStorage]]:
         built = build()
         if built is not None:
             storage = FileSystemStorage(location=str(built.parent))
-            storage.prefix = PREFIX
+            storage.prefix = PREFIX  # type: ignore[attr-defined]  # read by collectstatic
             yield STYLESHEET, storage

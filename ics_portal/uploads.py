@@ -114,7 +114,7 @@ def _size_from_head(sheet: Any) -> None:
 def _patch_openpyxl() -> None:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-    ReadOnlyWorksheet._get_size = _size_from_head  # type: ignore[method-assign]
+    ReadOnlyWorksheet._get_size = _size_from_head
 
 
 _patch_openpyxl()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -14,8 +14,11 @@ from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
 from .spreadsheets import LIMITS
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def _user_label(user: Any) -> str:
+
+def _user_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 

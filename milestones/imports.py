@@ -19,6 +19,7 @@ from django.http import Http404
 
 from governance import jobs
 from governance.models import IntegratedCareSystem, Job
+from ics_portal.types import RequestUser
 
 from . import permissions, spreadsheets
 from .models import Programme
@@ -27,7 +28,7 @@ from .permissions import Action
 KIND = "milestone_import"
 
 
-def job_get(token: str, *, user: Any, programme: Programme) -> Job:
+def job_get(token: str, *, user: RequestUser, programme: Programme) -> Job:
     """This user's import into this programme; 404 otherwise. The caller has already
     been allowed to import into ``programme``."""
     job = jobs.job_get(token, user=user, kind=KIND, system=_system(programme))
@@ -58,7 +59,9 @@ def _fingerprint(summary: dict[str, Any]) -> str:
     return hashlib.sha256(what.encode()).hexdigest()
 
 
-def _try(job: Job, programme: Programme, user: Any, content: bytes, *, dry_run: bool) -> Any:
+def _try(
+    job: Job, programme: Programme, user: RequestUser, content: bytes, *, dry_run: bool
+) -> Any:
     report = partial(jobs.job_report, job)
     rows = spreadsheets.read_rows(job.filename, content, progress=report)
     return spreadsheets.import_milestones(
@@ -67,7 +70,7 @@ def _try(job: Job, programme: Programme, user: Any, content: bytes, *, dry_run: 
 
 
 def check(
-    *, programme: Programme, user: Any, filename: str, content: bytes, token: str = ""
+    *, programme: Programme, user: RequestUser, filename: str, content: bytes, token: str = ""
 ) -> Job:
     """Read and try every row (changing nothing) and keep the file, ready to import.
 

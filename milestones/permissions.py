@@ -17,7 +17,6 @@ Built on ``governance.permissions``; nothing else in this app decides access. Ru
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -25,6 +24,7 @@ from governance import permissions as landscape
 from governance.models import Body
 from governance.scope import object_grants
 from ics_portal.policy import Action, Policy, ids_in, is_active
+from ics_portal.types import RequestUser
 
 from .models import (
     Milestone,
@@ -47,14 +47,14 @@ def action_for_changes(fields: Iterable[str]) -> Action:
     return Action.UPDATE if set(fields) <= UPDATE_FIELDS else Action.EDIT
 
 
-def _led_ids(user: Any) -> frozenset[int]:
+def _led_ids(user: RequestUser) -> frozenset[int]:
     """Milestones the user holds the lead's grant on (one query, once per request)."""
     return object_grants(
         user, MilestoneUserObjectPermission, MilestoneGroupObjectPermission, LEAD_CODENAME
     )
 
 
-def _led(user: Any) -> Q:
+def _led(user: RequestUser) -> Q:
     """Milestones the user leads, in systems they still hold a role in: a lead who
     leaves the system loses the milestone with it."""
     return Q(pk__in=ids_in(_led_ids(user))) & Q(
@@ -62,21 +62,21 @@ def _led(user: Any) -> Q:
     )
 
 
-def _office(user: Any, prefix: str) -> Q:
+def _office(user: RequestUser, prefix: str) -> Q:
     return landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix=prefix)
 
 
 # --- querysets ---------------------------------------------------------------------
 
 
-def visible_programmes(user: Any) -> QuerySet[Programme]:
+def visible_programmes(user: RequestUser) -> QuerySet[Programme]:
     if not is_active(user):
         return Programme.objects.none()
     systems = ids_in(landscape.system_ids(user))
     return Programme.objects.filter(Q(system_id__in=systems) | Q(body__system_id__in=systems))
 
 
-def editable_programmes(user: Any) -> QuerySet[Programme]:
+def editable_programmes(user: RequestUser) -> QuerySet[Programme]:
     if not is_active(user):
         return Programme.objects.none()
     led = ids_in(landscape.system_ids(user, Action.EDIT))
@@ -85,25 +85,25 @@ def editable_programmes(user: Any) -> QuerySet[Programme]:
     )
 
 
-def visible_milestones(user: Any) -> QuerySet[Milestone]:
+def visible_milestones(user: RequestUser) -> QuerySet[Milestone]:
     if not is_active(user):
         return Milestone.objects.none()
     return Milestone.objects.filter(landscape.bodies_q(user, prefix="owner_body__") | _led(user))
 
 
-def editable_milestones(user: Any) -> QuerySet[Milestone]:
+def editable_milestones(user: RequestUser) -> QuerySet[Milestone]:
     if not is_active(user):
         return Milestone.objects.none()
     return Milestone.objects.filter(_office(user, "owner_body__"))
 
 
-def updatable_milestones(user: Any) -> QuerySet[Milestone]:
+def updatable_milestones(user: RequestUser) -> QuerySet[Milestone]:
     if not is_active(user):
         return Milestone.objects.none()
     return Milestone.objects.filter(_office(user, "owner_body__") | _led(user))
 
 
-def bodies_for_new_milestones(user: Any) -> QuerySet[Body]:
+def bodies_for_new_milestones(user: RequestUser) -> QuerySet[Body]:
     """Bodies the user may make the owner of a milestone."""
     return landscape.bodies_where(user, Action.ACT_AS_PROGRAMME_OFFICE)
 
@@ -111,28 +111,29 @@ def bodies_for_new_milestones(user: Any) -> QuerySet[Body]:
 # --- one object --------------------------------------------------------------------
 
 
-def _is_office(user: Any, body: Body) -> bool:
+def _is_office(user: RequestUser, body: Body) -> bool:
     return landscape.may_act_for(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
 
 
-def _is_lead_of(user: Any, milestone: Milestone) -> bool:
+def _is_lead_of(user: RequestUser, milestone: Milestone) -> bool:
     if milestone.pk not in _led_ids(user):
         return False
     return milestone.owner_body.system_id in landscape.system_ids(user)
 
 
-def _can_programme(user: Any, action: Action, programme: Programme) -> bool:
+def _can_programme(user: RequestUser, action: Action, programme: Programme) -> bool:
     if action == Action.VIEW:
-        system_id = programme.body.system_id if programme.body_id else programme.system_id
+        body = programme.body  # None without a query when there is no body_id
+        system_id = body.system_id if body is not None else programme.system_id
         return system_id in landscape.system_ids(user)
     if action in (Action.EDIT, Action.ADD_MILESTONE, Action.UPDATE):
-        if programme.body_id:
+        if programme.body is not None:
             return _is_office(user, programme.body)
         return landscape.is_governance_lead(user, programme.system_id)
     return False
 
 
-def _can_milestone(user: Any, action: Action, milestone: Milestone) -> bool:
+def _can_milestone(user: RequestUser, action: Action, milestone: Milestone) -> bool:
     if action == Action.VIEW:
         return landscape.can(user, Action.VIEW, milestone.owner_body) or _is_lead_of(
             user, milestone

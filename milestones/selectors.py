@@ -7,12 +7,14 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
+from ics_portal.types import RequestUser
+
 from . import permissions
 from .models import Milestone, MilestoneUpdate, Programme
 from .rag import rag_annotation, rag_order_annotation
 
 
-def programmes_for(user: Any) -> QuerySet[Programme]:
+def programmes_for(user: RequestUser) -> QuerySet[Programme]:
     return (
         permissions.visible_programmes(user)
         .select_related("system", "body", "body__system", "lead")
@@ -20,7 +22,7 @@ def programmes_for(user: Any) -> QuerySet[Programme]:
     )
 
 
-def programme_get(user: Any, pk: int) -> Programme:
+def programme_get(user: RequestUser, pk: int) -> Programme:
     try:
         return programmes_for(user).get(pk=pk)
     except (Programme.DoesNotExist, ValueError):
@@ -32,7 +34,7 @@ def with_rag(queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
     return queryset.annotate(rag_value=rag_annotation(), rag_rank=rag_order_annotation())
 
 
-def milestones_for(user: Any) -> QuerySet[Milestone]:
+def milestones_for(user: RequestUser) -> QuerySet[Milestone]:
     from django.db.models import Exists, OuterRef
 
     return with_rag(
@@ -43,14 +45,14 @@ def milestones_for(user: Any) -> QuerySet[Milestone]:
     )
 
 
-def milestone_get(user: Any, pk: int) -> Milestone:
+def milestone_get(user: RequestUser, pk: int) -> Milestone:
     try:
         return milestones_for(user).get(pk=pk)
     except (Milestone.DoesNotExist, ValueError):
         raise Http404("No such milestone.") from None
 
 
-def updatable_ids(user: Any, milestones: list[Milestone]) -> set[int]:
+def updatable_ids(user: RequestUser, milestones: list[Milestone]) -> set[int]:
     """Which of these the user may update: from the request's scope, no query."""
     return {m.pk for m in milestones if permissions.can(user, permissions.Action.UPDATE, m)}
 
@@ -59,15 +61,15 @@ def updates_of(milestone: Milestone) -> QuerySet[MilestoneUpdate]:
     return milestone.updates.select_related("changed_by").order_by("-changed_at", "-id")
 
 
-def children_of(user: Any, milestone: Milestone) -> QuerySet[Milestone]:
+def children_of(user: RequestUser, milestone: Milestone) -> QuerySet[Milestone]:
     return milestones_for(user).filter(parent=milestone).order_by("due_date", "title")
 
 
-def dependencies_of(user: Any, milestone: Milestone) -> QuerySet[Milestone]:
+def dependencies_of(user: RequestUser, milestone: Milestone) -> QuerySet[Milestone]:
     return milestones_for(user).filter(dependents=milestone).order_by("due_date", "title")
 
 
-def dependents_of(user: Any, milestone: Milestone) -> QuerySet[Milestone]:
+def dependents_of(user: RequestUser, milestone: Milestone) -> QuerySet[Milestone]:
     return milestones_for(user).filter(dependencies=milestone).order_by("due_date", "title")
 
 
@@ -87,7 +89,7 @@ def possible_leads(system_id: int) -> QuerySet:
     )
 
 
-def owner_body_choices(user: Any, system_id: int, current: Any | None = None) -> QuerySet:
+def owner_body_choices(user: RequestUser, system_id: int, current: Any | None = None) -> QuerySet:
     """Bodies the user may make a milestone's owner (and the current owner)."""
     from django.db.models import Q
 
@@ -99,7 +101,7 @@ def owner_body_choices(user: Any, system_id: int, current: Any | None = None) ->
     return mine.order_by("name")
 
 
-def programmes_with_counts(user: Any) -> QuerySet[Programme]:
+def programmes_with_counts(user: RequestUser) -> QuerySet[Programme]:
     from django.db.models import Count, Q
     from django.utils import timezone
 
@@ -118,14 +120,14 @@ def programmes_with_counts(user: Any) -> QuerySet[Programme]:
     )
 
 
-def functions_for_links(user: Any, system_id: int) -> QuerySet:
+def functions_for_links(user: RequestUser, system_id: int) -> QuerySet:
     """Functions of the system's catalogue the user may see, to link a milestone to."""
     from delegation import permissions as delegation_permissions
 
     return delegation_permissions.visible_functions(user).filter(system_id=system_id)
 
 
-def map_entries_for_links(user: Any, system_id: int) -> QuerySet:
+def map_entries_for_links(user: RequestUser, system_id: int) -> QuerySet:
     from delegation import permissions as delegation_permissions
 
     return (
@@ -136,7 +138,7 @@ def map_entries_for_links(user: Any, system_id: int) -> QuerySet:
     )
 
 
-def owner_bodies_for(user: Any) -> QuerySet:
+def owner_bodies_for(user: RequestUser) -> QuerySet:
     """Bodies owning milestones the user can see, for "milestones by body" links."""
     from governance.models import Body
 

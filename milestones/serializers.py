@@ -9,6 +9,7 @@ from rest_framework import serializers
 from governance import permissions as landscape
 from governance.scoping import ScopedFieldsMixin
 from ics_portal.api import IdField, IdKeyedDictField
+from ics_portal.types import RequestUser
 
 from .models import Milestone, MilestoneUpdate, Programme, Status
 from .quarters import QuarterError, parse_quarter
@@ -77,7 +78,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def leads_visible_to(user: Any) -> Any:
+def leads_visible_to(user: RequestUser) -> Any:
     """People the caller may name as a lead: active users with a role in a system the
     caller sees. Anyone else is "not found", like a user who does not exist."""
     return (

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -257,7 +257,7 @@ def milestone_create(
     due_date: dt.date,
     by: Any | None = None,
     description: str = "",
-    lead_user: Any | None = None,
+    lead_user: User | None = None,
     lead_name: str = "",
     start_date: dt.date | None = None,
     due_by_quarter: bool = False,
@@ -447,7 +447,7 @@ def milestone_set_lead(
     *,
     milestone: Milestone,
     by: Any,
-    lead_user: Any | None = None,
+    lead_user: User | None = None,
     lead_name: str = "",
     version: int | None = None,
     note: str = "",

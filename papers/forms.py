@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from governance.models import Body
+from ics_portal.types import RequestUser
 
 from . import permissions, selectors
 from .models import IMPLICATIONS, KIND_PARAMS, Paper, Recommendation, Section, Template
@@ -45,7 +46,7 @@ class PaperCreateForm(StyledMixin, forms.Form):
     )
     title = forms.CharField(max_length=200, label="Report title")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: RequestUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         authors = permissions.bodies_to_write_for(user).select_related("system").order_by("name")
         self.fields["author_body"].queryset = authors

@@ -17,13 +17,12 @@ Built on ``governance.permissions``; nothing else in this app asks guardian. Rul
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 
 from governance import permissions as gp
 from governance.models import Body, IntegratedCareSystem
 from ics_portal.policy import Action, Policy, ids_in, is_active
+from ics_portal.types import RequestUser
 
 from .models import Paper, PaperState
 
@@ -33,7 +32,7 @@ __all__ = ["Action", "can"]
 # --- querysets ---------------------------------------------------------------------
 
 
-def visible_papers(user: Any) -> QuerySet[Paper]:
+def visible_papers(user: RequestUser) -> QuerySet[Paper]:
     if not is_active(user):
         return Paper.objects.none()
     # From the request's grants (governance.scope): no query to build the filter.
@@ -45,7 +44,7 @@ def visible_papers(user: Any) -> QuerySet[Paper]:
     )
 
 
-def bodies_to_write_for(user: Any) -> QuerySet[Body]:
+def bodies_to_write_for(user: RequestUser) -> QuerySet[Body]:
     """Bodies the user may write papers for (as their author)."""
     return gp.bodies_where(user, Action.ACT_AS_PROGRAMME_OFFICE)
 
@@ -53,11 +52,11 @@ def bodies_to_write_for(user: Any) -> QuerySet[Body]:
 # --- one object --------------------------------------------------------------------
 
 
-def _writes_for(user: Any, paper: Paper) -> bool:
+def _writes_for(user: RequestUser, paper: Paper) -> bool:
     return gp.can(user, Action.ACT_AS_PROGRAMME_OFFICE, paper.author_body)
 
 
-def _may_view(user: Any, paper: Paper) -> bool:
+def _may_view(user: RequestUser, paper: Paper) -> bool:
     if gp.is_governance_lead(user, paper.system) or _writes_for(user, paper):
         return True
     if gp.can(user, Action.ACT_AS_BOARD_MEMBER, paper.author_body):
@@ -65,7 +64,7 @@ def _may_view(user: Any, paper: Paper) -> bool:
     return paper.state == PaperState.PUBLISHED and gp.can(user, Action.VIEW, paper.system)
 
 
-def _can_paper(user: Any, action: Action, paper: Paper) -> bool:
+def _can_paper(user: RequestUser, action: Action, paper: Paper) -> bool:
     if action == Action.VIEW:
         return _may_view(user, paper)
     if action == Action.EDIT:
@@ -85,14 +84,14 @@ visible = policy.visible
 access = policy.access
 
 
-def may_read_system(user: Any, system: IntegratedCareSystem) -> bool:
+def may_read_system(user: RequestUser, system: IntegratedCareSystem) -> bool:
     return gp.can(user, Action.VIEW, system)
 
 
-def may_govern_system(user: Any, system: IntegratedCareSystem) -> bool:
+def may_govern_system(user: RequestUser, system: IntegratedCareSystem) -> bool:
     """Glossary, strategic priorities and the public page."""
     return gp.is_governance_lead(user, system)
 
 
-def may_write_for(user: Any, body: Body) -> bool:
+def may_write_for(user: RequestUser, body: Body) -> bool:
     return gp.can(user, Action.ACT_AS_PROGRAMME_OFFICE, body)

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from delegation.models import MapVersion
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.types import RequestUser
 from milestones.models import Programme
 
 from . import permissions
@@ -24,11 +25,11 @@ from .models import (
 )
 
 
-def papers_for(user: Any) -> QuerySet[Paper]:
+def papers_for(user: RequestUser) -> QuerySet[Paper]:
     return permissions.visible_papers(user).select_related("system", "author_body", "meeting_body")
 
 
-def paper_get(user: Any, pk: Any) -> Paper:
+def paper_get(user: RequestUser, pk: Any) -> Paper:
     try:
         return papers_for(user).get(pk=int(pk))
     except (Paper.DoesNotExist, ValueError, TypeError):
@@ -63,7 +64,7 @@ def build_get(paper: Paper, pk: Any) -> PaperBuild:
         raise Http404("No such build.") from None
 
 
-def builds_for(user: Any) -> QuerySet[PaperBuild]:
+def builds_for(user: RequestUser) -> QuerySet[PaperBuild]:
     return PaperBuild.objects.filter(paper__in=papers_for(user).values("pk")).select_related(
         "paper", "result"
     )

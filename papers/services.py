@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -34,6 +34,12 @@ from .models import (
     Section,
     StrategicPriority,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from milestones.models import Programme
+
 
 PAPER_FIELDS = frozenset(
     {
@@ -63,7 +69,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _user_name(user: Any) -> str:
+def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
@@ -88,19 +94,22 @@ class Stale(Exception):
         )
 
 
-def _log(paper: Paper, by: Any, what: str, part: str = "paper", version: int | None = None):
+def _log(paper: Paper, by: Any, what: str, part: str = "paper", version: int | None = None) -> None:
     PaperEvent.objects.create(paper=paper, by=by, what=what[:300], part=part, version=version)
 
 
-def _claim(obj: models.Model, version: int | None, *, part: str, paper: Paper) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def _claim(obj: M, version: int | None, *, part: str, paper: Paper) -> M:
     """Take the row for this write, refusing it if it changed since ``version``: one
     conditional UPDATE checks and bumps, so two writers cannot both succeed."""
-    rows = type(obj).objects.filter(pk=obj.pk)
+    rows = type(obj)._default_manager.filter(pk=obj.pk)
     if version is None:
         rows.update(version=F("version") + 1)
     elif not rows.filter(version=version).update(version=F("version") + 1):
-        raise Stale(type(obj).objects.get(pk=obj.pk), part, paper, version)
-    return type(obj).objects.get(pk=obj.pk)
+        raise Stale(type(obj)._default_manager.get(pk=obj.pk), part, paper, version)
+    return type(obj)._default_manager.get(pk=obj.pk)
 
 
 def _require_draft(paper: Paper) -> None:
@@ -126,7 +135,7 @@ def _set(instance: models.Model, allowed: frozenset[str], changes: dict[str, Any
 # --- papers ------------------------------------------------------------------------
 
 
-def _default_programme(body: Body):
+def _default_programme(body: Body) -> Programme | None:
     from milestones.models import Programme
 
     return Programme.objects.filter(body=body).order_by("pk").first()
@@ -198,7 +207,13 @@ def paper_update(*, paper: Paper, by: Any, version: int | None, **changes: Any) 
         paper.priorities.set(priorities)
         changed.append("priorities")
     names = dict(IMPLICATIONS)
-    labels = [(names.get(n) or str(Paper._meta.get_field(n).verbose_name)).lower() for n in changed]
+    labels = [
+        (
+            names.get(n)
+            or str(cast("models.Field[Any, Any]", Paper._meta.get_field(n)).verbose_name)
+        ).lower()
+        for n in changed
+    ]
     _log(paper, by, f"Changed {', '.join(labels) or 'nothing'}", version=paper.version)
     return paper
 

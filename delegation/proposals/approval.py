@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +29,9 @@ from ..models import (
     ProposalItem,
 )
 from . import items as rules
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
@@ -96,7 +99,7 @@ def _entry_conflict(item: ProposalItem, entry: MapEntry) -> list[str]:
     return []
 
 
-def rules_user(user: Any) -> str:
+def rules_user(user: User | None) -> str:
     return "" if user is None else (user.get_full_name() or user.get_username())
 
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.types import RequestUser
 
 from .. import permissions
 from ..models import (
@@ -33,18 +34,18 @@ from . import items as rules
 from .workflow import TRANSITIONS, State
 
 
-def proposals_queryset(user: Any) -> QuerySet[Proposal]:
+def proposals_queryset(user: RequestUser) -> QuerySet[Proposal]:
     return permissions.visible_proposals(user).select_related("body", "system")
 
 
-def proposal_get(user: Any, pk: int) -> Proposal:
+def proposal_get(user: RequestUser, pk: int) -> Proposal:
     try:
         return proposals_queryset(user).select_related("drafted_by", "reopened_from").get(pk=pk)
     except Proposal.DoesNotExist:
         raise Http404("No such proposal.") from None
 
 
-def item_get(user: Any, pk: int) -> ProposalItem:
+def item_get(user: RequestUser, pk: int) -> ProposalItem:
     try:
         return (
             permissions.visible_proposal_items(user)
@@ -55,7 +56,7 @@ def item_get(user: Any, pk: int) -> ProposalItem:
         raise Http404("No such item.") from None
 
 
-def comment_get(user: Any, pk: int) -> ProposalComment:
+def comment_get(user: RequestUser, pk: int) -> ProposalComment:
     try:
         return (
             permissions.visible_proposal_comments(user)
@@ -67,7 +68,7 @@ def comment_get(user: Any, pk: int) -> ProposalComment:
 
 
 def proposals_in(
-    user: Any,
+    user: RequestUser,
     system: IntegratedCareSystem,
     *,
     body: Body | None = None,
@@ -88,7 +89,7 @@ def proposals_in(
     return rows.order_by("-created_at", "-pk")
 
 
-def awaiting_review(user: Any) -> QuerySet[Proposal]:
+def awaiting_review(user: RequestUser) -> QuerySet[Proposal]:
     """In review, of a body whose board the user sits on, with no position of theirs yet;
     soonest closing first."""
     scope = permissions.proposal_scope(user)
@@ -103,7 +104,7 @@ def awaiting_review(user: Any) -> QuerySet[Proposal]:
     )
 
 
-def awaiting_decision(user: Any) -> QuerySet[Proposal]:
+def awaiting_decision(user: RequestUser) -> QuerySet[Proposal]:
     scope = permissions.proposal_scope(user)
     return (
         proposals_queryset(user)
@@ -240,7 +241,7 @@ def budget_totals(proposal: Proposal, items: list[ProposalItem], live: dict) -> 
     return {"before": now, "after": now + delta, "delta": delta}
 
 
-def proposal_page(user: Any, proposal: Proposal) -> dict[str, Any]:
+def proposal_page(user: RequestUser, proposal: Proposal) -> dict[str, Any]:
     items = approval.load_items(proposal)
     for item in items:
         item.proposal = proposal

@@ -8,7 +8,7 @@ workflow's states but not who calls them: views and the API ask
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +28,10 @@ from ..models import (
 from . import items as rules
 from .workflow import State
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
 PROPOSING_KINDS = frozenset({BodyKind.PLACE_PARTNERSHIP, BodyKind.PROVIDER_COLLABORATIVE})
 PROPOSAL_FIELDS = frozenset(
     {
@@ -43,7 +47,7 @@ PROPOSAL_FIELDS = frozenset(
 )
 
 
-def user_name(user: Any) -> str:
+def user_name(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -74,7 +78,11 @@ class Stale(Exception):
         )
 
 
-def claim(target: Proposal | ProposalItem, version: int | None) -> Any:
+# Either kind of versioned proposal record; claim gives back the same kind.
+P = TypeVar("P", Proposal, ProposalItem)
+
+
+def claim(target: P, version: int | None) -> P:
     """Take the row for this write, refusing it if someone changed it since ``version``.
 
     One conditional UPDATE both checks and bumps the version, so two writers based on

@@ -7,6 +7,8 @@ caller may not see), and the changes come a page at a time, newest first.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -17,14 +19,15 @@ from .changes import describe, object_records
 from .door import Door
 
 
-class HistoryFieldChangeSerializer(serializers.Serializer):
+class HistoryFieldChangeSerializer(serializers.Serializer[Any]):
     field = serializers.CharField(help_text="The field's name in the API and the database.")
-    label = serializers.CharField(help_text="The field's name as the pages show it.")
+    # A declared field, though Field has a ``label`` attribute of its own.
+    label = serializers.CharField(help_text="The field's name as the pages show it.")  # type: ignore[assignment]
     before = serializers.CharField(help_text="The value before, as shown; — for none.")
     after = serializers.CharField(help_text="The value after, as shown; — for none.")
 
 
-class HistoryChangeSerializer(serializers.Serializer):
+class HistoryChangeSerializer(serializers.Serializer[Any]):
     id = serializers.CharField(help_text="Unique across kinds: kind and record number.")
     kind = serializers.CharField(help_text='The kind of record, e.g. "delegation.mapentry".')
     kind_label = serializers.CharField()
@@ -57,4 +60,5 @@ class HistoryMixin:
         tracked, rows = object_records(obj)
         page = self.paginate_queryset(rows)  # type: ignore[attr-defined]
         changes = describe([(tracked, list(page))], keep_empty=True)
-        return self.get_paginated_response([c.as_dict() for c in changes])  # type: ignore[attr-defined]
+        response: Response = self.get_paginated_response([c.as_dict() for c in changes])  # type: ignore[attr-defined]
+        return response

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -25,6 +25,10 @@ from simple_history import utils
 
 from .door import DOOR_PHRASES, Door
 from .records import REGISTRY, Tracked
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 # Bookkeeping, not content: the version counter, timestamps the record already has,
 # and the copy of the map a published version freezes.
@@ -87,18 +91,19 @@ class Change:
         }
 
 
-def with_previous(queryset: QuerySet) -> QuerySet:
+def with_previous(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """Annotate each historical row with the id of the same object's row before it."""
-    model = queryset.model
+    model: Any = queryset.model
     before = (
         model.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
         .order_by("-history_id")
         .values("history_id")[:1]
     )
-    return queryset.annotate(previous_history_id=Subquery(before)).select_related("history_user")
+    annotated: QuerySet[Any] = queryset.annotate(previous_history_id=Subquery(before))
+    return annotated.select_related("history_user")
 
 
-def shown_fields(model: type[models.Model]) -> list[models.Field]:
+def shown_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     # A field left out of the history (``excluded_fields``) has nothing to show.
     historical = getattr(getattr(model, "history", None), "model", None)
     kept = {f.attname for f in historical._meta.concrete_fields} if historical else None
@@ -109,9 +114,9 @@ def shown_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-def _links(tracked: Tracked, history_ids: list[int]) -> dict[tuple[str, int], frozenset]:
+def _links(tracked: Tracked, history_ids: list[int]) -> dict[tuple[str, int], frozenset[int]]:
     """The many-to-many links each historical row recorded, one query per field."""
-    links: dict[tuple[str, int], set] = defaultdict(set)
+    links: dict[tuple[str, int], set[int]] = defaultdict(set)
     for m2m_field in tracked.history._history_m2m_fields:
         rows = getattr(tracked.history, m2m_field.name).model.objects
         target = utils.get_m2m_reverse_field_name(m2m_field)
@@ -122,7 +127,7 @@ def _links(tracked: Tracked, history_ids: list[int]) -> dict[tuple[str, int], fr
     return {key: frozenset(pks) for key, pks in links.items()}
 
 
-def _user_label(user: Any) -> str:
+def _user_label(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -135,7 +140,8 @@ class _Names:
         self.wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
         self.names: dict[tuple[type[models.Model], Any], str] = {}
 
-    def want(self, model: type[models.Model], pk: Any) -> None:
+    # ``model`` is a field's related_model: a class once the apps are loaded.
+    def want(self, model: Any, pk: Any) -> None:
         if pk is not None:
             self.wanted[model].add(pk)
 
@@ -147,16 +153,16 @@ class _Names:
             if related:
                 rows = rows.select_related(*related)
             for row in rows:
-                label = _user_label(row) if model is user_model else str(row)
+                label = _user_label(cast("User", row)) if model is user_model else str(row)
                 self.names[(model, row.pk)] = label
 
-    def get(self, model: type[models.Model], pk: Any) -> str:
+    def get(self, model: Any, pk: Any) -> str:
         if pk is None:
             return EMPTY
         return self.names.get((model, pk), f"{model._meta.verbose_name} #{pk} (deleted)")
 
 
-def _plain(model_field: models.Field, value: Any) -> str:
+def _plain(model_field: models.Field[Any, Any], value: Any) -> str:
     if value is None or value == "":
         return EMPTY
     if model_field.choices:
@@ -174,14 +180,14 @@ def _plain(model_field: models.Field, value: Any) -> str:
     return str(value)
 
 
-def _show(model_field: models.Field, value: Any, names: _Names) -> str:
+def _show(model_field: models.Field[Any, Any], value: Any, names: _Names) -> str:
     if model_field.is_relation:
         return names.get(model_field.related_model, value)
     return _plain(model_field, value)
 
 
 def _link_changes(
-    tracked: Tracked, row: Any, before: Any, links: dict, names: _Names
+    tracked: Tracked, row: Any, before: Any, links: dict[Any, Any], names: _Names
 ) -> list[FieldChange]:
     found = []
     for m2m_field in tracked.history._history_m2m_fields:
@@ -201,7 +207,7 @@ def _link_changes(
     return found
 
 
-def _names_of(model: type[models.Model], pks: frozenset | None, names: _Names) -> str:
+def _names_of(model: Any, pks: frozenset[int] | None, names: _Names) -> str:
     return "; ".join(sorted(names.get(model, pk) for pk in pks)) if pks else EMPTY
 
 
@@ -212,7 +218,7 @@ def describe(
     newest first. A row that changed nothing shown (only its version, say) is left out
     unless ``keep_empty``."""
     names = _Names()
-    loaded: list[tuple[Tracked, list[Any], dict[int, Any], dict]] = []
+    loaded: list[tuple[Tracked, list[Any], dict[int, Any], dict[Any, Any]]] = []
     for tracked, rows in groups:
         previous_ids = [r.previous_history_id for r in rows if r.previous_history_id]
         previous = {
@@ -270,7 +276,7 @@ def describe(
     return changes
 
 
-def object_records(obj: models.Model) -> tuple[Tracked, QuerySet]:
+def object_records(obj: models.Model) -> tuple[Tracked, QuerySet[Any]]:
     tracked = REGISTRY[obj._meta.label_lower]
     rows = tracked.history.objects.filter(id=obj.pk).order_by("-history_date", "-history_id")
     return tracked, with_previous(rows)

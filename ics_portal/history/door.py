@@ -17,6 +17,8 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 
+from ics_portal.types import RequestUser
+
 
 class Door(models.TextChoices):
     PAGE = "page", "Web page"
@@ -28,7 +30,7 @@ class Door(models.TextChoices):
 
 
 # How a change's line reads: "Priya Raman, through the API".
-DOOR_PHRASES = {
+DOOR_PHRASES: dict[str, str] = {
     Door.PAGE: "through a web page",
     Door.API: "through the API",
     Door.IMPORT: "through a spreadsheet import",
@@ -67,7 +69,7 @@ def history_user(instance: Any = None, request: Any = None, **kwargs: Any) -> An
 
 
 @contextmanager
-def history_context(door: str, user: Any = None) -> Iterator[None]:
+def history_context(door: str, user: RequestUser | None = None) -> Iterator[None]:
     """Record the writes inside as coming through ``door``, made by ``user`` (if given)."""
     door_token = _door.set(door)
     user_token = _user.set(user) if user is not None else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -19,8 +19,11 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .changes import Change, describe, object_records, with_previous
+from .changes import Change, FieldChange, describe, object_records, with_previous
 from .records import REGISTRY, Tracked
+
+if TYPE_CHECKING:
+    from governance.models import IntegratedCareSystem
 
 # A page shows this many changes, newest first; the CSV export holds them all.
 PAGE_LIMIT = 200
@@ -32,7 +35,7 @@ def render_object_history(
     obj: models.Model,
     *,
     back_url: str,
-    also: Iterable[tuple[Tracked, QuerySet]] = (),
+    also: Iterable[tuple[Tracked, QuerySet[Any]]] = (),
     title: str = "",
 ) -> HttpResponse:
     """The History page of ``obj``; ``also`` adds records that belong to it (a body's
@@ -74,11 +77,11 @@ class ChangesFilter(forms.Form):
 
     def __init__(self, data: Any, *, people: list[tuple[int, str]]) -> None:
         super().__init__(data)
-        self.fields["person"].choices = [("", "Everyone"), *people]
-        self.fields["kind"].choices = _kind_choices()
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", "Everyone"), *people]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = _kind_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end of the range cannot be before its start.")
@@ -97,7 +100,7 @@ class ChangesFilter(forms.Form):
         )
 
 
-def people_in(system: models.Model) -> list[tuple[int, str]]:
+def people_in(system: IntegratedCareSystem) -> list[tuple[int, str]]:
     """Everyone who holds or held a role in the system, for the person filter."""
     users = (
         get_user_model()
@@ -115,7 +118,9 @@ def _in_system(tracked: Tracked, system_id: int) -> Q:
     return q
 
 
-def system_rows(system: models.Model, form: ChangesFilter) -> list[tuple[Tracked, QuerySet]]:
+def system_rows(
+    system: IntegratedCareSystem, form: ChangesFilter
+) -> list[tuple[Tracked, QuerySet[Any]]]:
     """Every tracked model's historical rows in the system and the form's window."""
     start, end = form.window()
     person, kind = form.cleaned_data.get("person"), form.cleaned_data.get("kind")
@@ -132,7 +137,7 @@ def system_rows(system: models.Model, form: ChangesFilter) -> list[tuple[Tracked
     return groups
 
 
-def system_changes(system: models.Model, form: ChangesFilter) -> tuple[list[Change], bool]:
+def system_changes(system: IntegratedCareSystem, form: ChangesFilter) -> tuple[list[Change], bool]:
     """The newest changes of the window (at most ``PAGE_LIMIT``), and whether more exist."""
     groups = [(t, list(rows[: PAGE_LIMIT + 1])) for t, rows in system_rows(system, form)]
     changes = describe(groups)
@@ -155,12 +160,13 @@ def csv_lines(changes: Iterable[Change]) -> Iterator[list[str]]:
     for c in changes:
         when = f"{timezone.localtime(c.when):%Y-%m-%d %H:%M:%S}"
         head = [when, c.who, c.door_label, c.kind_label, c.object_label, c.action]
-        for f in c.fields or [None]:
+        shown: list[FieldChange | None] = [*c.fields] or [None]
+        for f in shown:
             tail = [f.label, f.before, f.after] if f else ["", "", ""]
             yield [safe_cell(v) for v in head + tail]
 
 
-def _chunked_changes(groups: list[tuple[Tracked, QuerySet]]) -> Iterator[Change]:
+def _chunked_changes(groups: list[tuple[Tracked, QuerySet[Any]]]) -> Iterator[Change]:
     for tracked, rows in groups:
         start = 0
         while True:
@@ -176,7 +182,7 @@ class _Echo:
         return value
 
 
-def csv_response(system: models.Model, form: ChangesFilter) -> StreamingHttpResponse:
+def csv_response(system: IntegratedCareSystem, form: ChangesFilter) -> StreamingHttpResponse:
     """Every change of the window as CSV, one row per field changed, grouped by kind."""
     writer = csv.writer(_Echo())
     lines = csv_lines(_chunked_changes(system_rows(system, form)))

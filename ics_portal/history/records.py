@@ -18,7 +18,7 @@ import importlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.dispatch import receiver
@@ -43,7 +43,9 @@ class DoorFields(models.Model):
 @dataclass(frozen=True)
 class Tracked:
     model: type[models.Model]
-    history: type[models.Model]
+    # The historical model simple-history builds at run time: its manager and m2m
+    # bookkeeping are in no stub.
+    history: Any
     # Lookups from the historical row to the system it belongs to (any one matches).
     system_paths: tuple[str, ...]
     records: HistoricalRecords
@@ -60,7 +62,7 @@ class Tracked:
 REGISTRY: dict[str, Tracked] = {}
 
 
-class PortalHistory(HistoricalRecords):
+class PortalHistory(HistoricalRecords):  # type: ignore[misc]  # simple-history is untyped
     def __init__(self, *, system: str | tuple[str, ...], **kwargs: Any) -> None:
         kwargs.setdefault("bases", [DoorFields])
         kwargs.setdefault("get_user", history_user)
@@ -79,6 +81,9 @@ class PortalHistory(HistoricalRecords):
                 model=sender, history=history, system_paths=self.system_paths, records=self
             )
             REGISTRY[tracked.kind] = tracked
+
+
+M = TypeVar("M", bound=models.Model)
 
 
 def tracked(*, system: str | tuple[str, ...], **kwargs: Any) -> PortalHistory:
@@ -117,24 +122,23 @@ def _attrs() -> dict[str, Any]:
     return {"history_door": current_door()}
 
 
-def bulk_create_with_history(
-    objs: list[models.Model], model: type[models.Model], **kwargs: Any
-) -> list[models.Model]:
+def bulk_create_with_history(objs: list[M], model: type[M], **kwargs: Any) -> list[M]:
     """``bulk_create`` that leaves a creation record per object, door and person included."""
-    return utils.bulk_create_with_history(
+    created: list[M] = utils.bulk_create_with_history(
         objs,
         model,
         default_user=current_user(),
         custom_historical_attrs=_attrs(),
         **kwargs,
     )
+    return created
 
 
 def bulk_update_with_history(
     objs: list[models.Model], model: type[models.Model], fields: list[str], **kwargs: Any
 ) -> int:
     """``bulk_update`` that leaves a change record per object, door and person included."""
-    return utils.bulk_update_with_history(
+    updated: int = utils.bulk_update_with_history(
         objs,
         model,
         fields,
@@ -142,6 +146,7 @@ def bulk_update_with_history(
         custom_historical_attrs=_attrs(),
         **kwargs,
     )
+    return updated
 
 
 def record_changes(model: type[models.Model], pks: Iterable[int]) -> None:
