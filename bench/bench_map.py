@@ -13,63 +13,36 @@ import argparse
 import io
 import os
 import sys
-import tempfile
 import time
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Run as a script: the repository root is not on the path until this line.
+from bench.common import big_system, setup_django
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as it is")
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--rows", type=int, default=2000)
-    args = parser.parse_args()
-
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    sys.path.insert(0, root)
-    if not args.keep_db:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_portal.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
+def measure(client: Any, url: str) -> tuple[float, int]:
+    """Best server time of five GETs (after one to warm up) and its query count."""
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm up
+    best, queries = float("inf"), 0
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - start
+        assert response.status_code == 200, response.status_code
+        best, queries = min(best, elapsed), len(captured.captured_queries)
+    return best, queries
+
+
+def time_pages(client: Any, big: Any, scale: int) -> None:
+    """The map pages of the demo and of the synthetic system."""
     from django.urls import reverse
 
-    settings.ALLOWED_HOSTS = ["*"]
-    if not args.keep_db:
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
-
-    from bench.make_big_system import make_big_system
-    from delegation import spreadsheets
     from delegation.models import MapEntry
-
-    lead = get_user_model().objects.get(username="icb.governance")
-    slug = f"big{args.scale}"
-    from governance.models import IntegratedCareSystem
-
-    big = IntegratedCareSystem.objects.filter(slug=slug).first() or make_big_system(
-        scale=args.scale, slug=slug, lead=lead
-    )
-    client = Client()
-    client.force_login(lead)
-
-    def measure(url: str) -> tuple[float, int]:
-        client.get(url)  # warm up
-        best, queries = float("inf"), 0
-        for _ in range(5):
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get(url)
-                elapsed = time.perf_counter() - start
-            assert response.status_code == 200, response.status_code
-            best, queries = min(best, elapsed), len(captured.captured_queries)
-        return best, queries
 
     pages = {
         "matrix": lambda slug: reverse("delegation:matrix", args=[slug]),
@@ -78,18 +51,25 @@ def main() -> None:
         "API map-entries": lambda slug: f"/api/v1/map-entries/?system={slug}&page_size=500",
     }
     print(f"{'page':<40}{'entries':>9}{'ms':>10}{'queries':>9}")
-    for label, system in (("NEL demo (1x)", "nel"), (f"synthetic ({args.scale}x)", big.slug)):
+    for label, system in (("NEL demo (1x)", "nel"), (f"synthetic ({scale}x)", big.slug)):
         entries = MapEntry.objects.filter(function__system__slug=system).count()
         for name, url in pages.items():
-            ms, queries = measure(url(system))
+            ms, queries = measure(client, url(system))
             page = f"{name} {label}"
             print(f"{page:<40}{entries:>9}{ms * 1000:>10.1f}{queries:>9}")
 
-    # A 2,000-row import: new delegations of the synthetic catalogue to its places.
+
+def import_workbook(*, rows: int, scale: int) -> bytes:
+    """An XLSX of ``rows`` new delegations of the synthetic catalogue to its places."""
+    from openpyxl import Workbook
+
+    from delegation import spreadsheets
+
     header = list(spreadsheets.COLUMNS)
-    rows = [header]
-    functions = 26 * args.scale
-    for i in range(args.rows):
+    workbook = Workbook()
+    workbook.active.append(header)
+    functions = 26 * scale
+    for i in range(rows):
         code, place = f"B-{i % functions + 1}", f"place-{(i // functions) + 3}"
         row = dict.fromkeys(header, "")
         row.update(
@@ -103,17 +83,14 @@ def main() -> None:
                 "status": "In force",
             }
         )
-        rows.append([row[c] for c in header])
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
+        workbook.active.append([row[c] for c in header])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    data = buffer.getvalue()
+    return buffer.getvalue()
 
-    # The path the import page takes: check (read and dry run), then the import task.
+
+def time_import(big: Any, lead: Any, data: bytes, rows: int) -> None:
+    """The path the import page takes: check (read and dry run), then the import task."""
     from delegation import imports
 
     start = time.perf_counter()
@@ -127,10 +104,28 @@ def main() -> None:
     job.refresh_from_db()
     done = time.perf_counter()
     print(
-        f"XLSX import of {args.rows} rows ({len(data) / 1024:.0f} KB): check (read and dry run) "
+        f"XLSX import of {rows} rows ({len(data) / 1024:.0f} KB): check (read and dry run) "
         f"{checked - start:.2f} s, import {done - checked:.2f} s, total {done - start:.2f} s; "
         f"{job.state}: {job.result or job.error}"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as it is")
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--rows", type=int, default=2000)
+    args = parser.parse_args()
+    setup_django(keep_db=args.keep_db)
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    lead = get_user_model().objects.get(username="icb.governance")
+    big = big_system(scale=args.scale, lead=lead)
+    client = Client()
+    client.force_login(lead)
+    time_pages(client, big, args.scale)
+    time_import(big, lead, import_workbook(rows=args.rows, scale=args.scale), args.rows)
 
 
 if __name__ == "__main__":

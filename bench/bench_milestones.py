@@ -17,6 +17,10 @@ import sys
 import time
 from typing import Any
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Run as a script: the repository root is not on the path until this line.
+from bench.common import big_system, setup_django
+
 
 def add_milestones(*, count: int, programme: Any, body: Any, lead: Any | None = None) -> int:
     """Add ``count`` milestones to ``programme`` (bulk: test data only)."""
@@ -72,45 +76,40 @@ def measure(client: Any, url: str) -> tuple[float, int, int]:
     return elapsed, len(queries), response.status_code
 
 
+def time_programme(client: Any, label: str, programme: Any) -> None:
+    """The table, the timeline and the API list of one programme."""
+    from django.urls import reverse
+
+    total = programme.milestones.count()
+    pages = (
+        ("table", reverse("milestones:programme", args=[programme.pk])),
+        ("timeline", reverse("milestones:timeline", args=[programme.pk])),
+        ("api list", f"/api/v1/milestones/?programme={programme.pk}&page_size=500"),
+    )
+    for name, url in pages:
+        measure(client, url)  # warm up
+        ms, queries, status = measure(client, url)
+        print(
+            f"{label:>4} {total:>5} milestones  {name:<9} {status}  {ms:7.1f} ms  "
+            f"{queries:3d} queries"
+        )
+
+
 def main() -> None:
     import argparse
-    import tempfile
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-db", action="store_true", help="use DATABASE_URL as it is")
     parser.add_argument("--scale", type=int, default=10)
     args = parser.parse_args()
-
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_portal.settings")
-    path = ""
-    if not args.keep_db:
-        # A throwaway database: without --keep-db the benchmark never touches yours.
-        handle, path = tempfile.mkstemp(suffix=".sqlite3")
-        os.close(handle)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    setup_django(keep_db=args.keep_db)
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
-    from django.urls import reverse
 
-    from bench.make_big_system import make_big_system
-    from governance.models import IntegratedCareSystem
     from milestones.models import Programme
 
-    settings.ALLOWED_HOSTS = ["*"]
-    if not args.keep_db:
-        call_command("migrate", verbosity=0)
-        call_command("load_demo", verbosity=0)
     lead = get_user_model().objects.get(username="icb.governance")
-    slug = f"big{args.scale}"
-    big = IntegratedCareSystem.objects.filter(slug=slug).first() or make_big_system(
-        scale=args.scale, slug=slug, lead=lead
-    )
+    big = big_system(scale=args.scale, lead=lead)
     # 1x: the demo's Tower Hamlets Together programme; Nx: the synthetic system's, which
     # holds N times as many milestones (the demo itself is left as it is).
     programmes = {
@@ -120,21 +119,7 @@ def main() -> None:
     client = Client()
     client.force_login(lead)
     for label, programme in programmes.items():
-        total = programme.milestones.count()
-        pages = (
-            ("table", reverse("milestones:programme", args=[programme.pk])),
-            ("timeline", reverse("milestones:timeline", args=[programme.pk])),
-            ("api list", f"/api/v1/milestones/?programme={programme.pk}&page_size=500"),
-        )
-        for name, url in pages:
-            measure(client, url)  # warm up
-            ms, queries, status = measure(client, url)
-            print(
-                f"{label:>4} {total:>5} milestones  {name:<9} {status}  {ms:7.1f} ms  "
-                f"{queries:3d} queries"
-            )
-    if path:
-        os.unlink(path)
+        time_programme(client, label, programme)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,82 @@ def walk(node: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def ensure_systems(*, scale: int, systems: int, lead: Any) -> Any:
+    """The ``big<scale>`` system, and ``systems - 1`` more of its scale, made if missing."""
+    from bench.make_big_system import make_big_system
+    from governance.models import IntegratedCareSystem
+
+    slug = f"big{scale}"
+    system = IntegratedCareSystem.objects.filter(slug=slug).first()
+    if system is None:
+        print(f"Making the {scale}x system ({slug}); this takes a while…", flush=True)
+        system = make_big_system(scale=scale, slug=slug, lead=lead)
+    for n in range(2, systems + 1):
+        other = f"{slug}-{n}"
+        if not IntegratedCareSystem.objects.filter(slug=other).exists():
+            print(f"Making another {scale}x system ({other})…", flush=True)
+            make_big_system(scale=scale, slug=other, lead=lead)
+    return system
+
+
+def list_urls(system: Any) -> list[str]:
+    """Every list page and API list of the system."""
+    from milestones.models import Programme
+
+    slug = system.slug
+    programme = Programme.objects.filter(body__system=system).first()
+    urls = [
+        f"/maps/{slug}/",
+        f"/maps/{slug}/entries/",
+        f"/maps/{slug}/conditions/",
+        f"/maps/{slug}/bodies/place-0/",
+        f"/maps/{slug}/functions/",
+        f"/systems/{slug}/",
+        f"/systems/{slug}/bodies/place-0/",
+        f"/milestones/bodies/{slug}/place-0/",
+        f"/api/v1/map-entries/?system={slug}",
+        f"/api/v1/functions/?system={slug}",
+        f"/api/v1/conditions/?system={slug}",
+        f"/api/v1/bodies/?system={slug}",
+        "/api/v1/memberships/",
+        f"/api/v1/milestones/?programme={programme.pk}" if programme else "",
+        f"/milestones/programmes/{programme.pk}/" if programme else "",
+    ]
+    return [url for url in urls if url]
+
+
+def explain(sql: str, *, rows: int, verbose: bool) -> int:
+    """Print the plan's verdict for one SELECT; how many scans it flags."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    root = plan[0]["Plan"]
+    # A sequential scan is flagged when it reads many rows and keeps under a
+    # tenth of them: then an index would have read less. One that keeps more
+    # (a system that is a third of its table here) is the planner's right choice.
+    scans = [
+        n
+        for n in walk(root)
+        if n["Node Type"] == "Seq Scan"
+        and n.get("Actual Rows", 0) + n.get("Rows Removed by Filter", 0) > rows
+        and n.get("Rows Removed by Filter", 0) > 9 * n.get("Actual Rows", 0)
+    ]
+    mark = "SEQ SCAN" if scans else "ok"
+    print(f"  [{mark:>8}] {plan[0].get('Execution Time', 0):7.1f} ms  {sql[:110]}")
+    for node in scans:
+        read = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+        print(
+            f"             seq scan of {node['Relation Name']} reading {read} rows"
+            f" (filter: {node.get('Filter', '-')[:100]})"
+        )
+    if verbose:
+        print(json.dumps(root, indent=1)[:4000])
+    return len(scans)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=100)
@@ -52,51 +128,22 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.make_big_system import make_big_system
     from delegation import revisions
     from governance.models import IntegratedCareSystem
-    from milestones.models import Programme
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
     if not IntegratedCareSystem.objects.filter(slug="nel").exists():
         call_command("load_demo", verbosity=0)
     lead = get_user_model().objects.get(username="icb.governance")
-    slug = f"big{args.scale}"
-    system = IntegratedCareSystem.objects.filter(slug=slug).first()
-    if system is None:
-        print(f"Making the {args.scale}x system ({slug}); this takes a while…", flush=True)
-        system = make_big_system(scale=args.scale, slug=slug, lead=lead)
-    for n in range(2, args.systems + 1):
-        other = f"{slug}-{n}"
-        if not IntegratedCareSystem.objects.filter(slug=other).exists():
-            print(f"Making another {args.scale}x system ({other})…", flush=True)
-            make_big_system(scale=args.scale, slug=other, lead=lead)
+    system = ensure_systems(scale=args.scale, systems=args.systems, lead=lead)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would have them
-    programme = Programme.objects.filter(body__system=system).first()
-    urls = [
-        f"/maps/{slug}/",
-        f"/maps/{slug}/entries/",
-        f"/maps/{slug}/conditions/",
-        f"/maps/{slug}/bodies/place-0/",
-        f"/maps/{slug}/functions/",
-        f"/systems/{slug}/",
-        f"/systems/{slug}/bodies/place-0/",
-        f"/milestones/bodies/{slug}/place-0/",
-        f"/api/v1/map-entries/?system={slug}",
-        f"/api/v1/functions/?system={slug}",
-        f"/api/v1/conditions/?system={slug}",
-        f"/api/v1/bodies/?system={slug}",
-        "/api/v1/memberships/",
-        f"/api/v1/milestones/?programme={programme.pk}" if programme else "",
-        f"/milestones/programmes/{programme.pk}/" if programme else "",
-    ]
     client = Client()
     client.force_login(lead)
     flagged = 0
     seen: set[str] = set()
-    for url in filter(None, urls):
+    for url in list_urls(system):
         revisions.map_changed(system.pk)  # the matrix built afresh, not served cached
         with CaptureQueriesContext(connection) as captured:
             status = client.get(url).status_code
@@ -106,32 +153,7 @@ def main() -> None:
             if sql in seen or "django_session" in sql:
                 continue
             seen.add(sql)
-            with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
-                plan = cursor.fetchone()[0]
-            plan = plan if isinstance(plan, list) else json.loads(plan)
-            root = plan[0]["Plan"]
-            # A sequential scan is flagged when it reads many rows and keeps under a
-            # tenth of them: then an index would have read less. One that keeps more
-            # (a system that is a third of its table here) is the planner's right choice.
-            scans = [
-                n
-                for n in walk(root)
-                if n["Node Type"] == "Seq Scan"
-                and n.get("Actual Rows", 0) + n.get("Rows Removed by Filter", 0) > args.rows
-                and n.get("Rows Removed by Filter", 0) > 9 * n.get("Actual Rows", 0)
-            ]
-            mark = "SEQ SCAN" if scans else "ok"
-            print(f"  [{mark:>8}] {plan[0].get('Execution Time', 0):7.1f} ms  {sql[:110]}")
-            for node in scans:
-                flagged += 1
-                read = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
-                print(
-                    f"             seq scan of {node['Relation Name']} reading {read} rows"
-                    f" (filter: {node.get('Filter', '-')[:100]})"
-                )
-            if args.verbose:
-                print(json.dumps(root, indent=1)[:4000])
+            flagged += explain(sql, rows=args.rows, verbose=args.verbose)
     print(f"\n{flagged} sequential scan(s) over {args.rows} rows.")
     sys.exit(1 if flagged else 0)
 

@@ -210,33 +210,9 @@ def wait_for(base: str, seconds: float = 60) -> None:
     sys.exit("gunicorn did not answer /healthz/live")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
-    parser.add_argument("--connections", type=int, default=10)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
-    parser.add_argument("--port", type=int, default=8190)
-    parser.add_argument("--rounds", type=int, default=1, help="medians over this many")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each page")
-    parser.add_argument("--pause", type=float, default=3, help="seconds between runs")
-    parser.add_argument("--only", default="", help="run only pages whose label has this")
-    parser.add_argument("--migrate", action="store_true", help="migrate the database first")
-    args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        sys.exit("Set DATABASE_URL to the database to benchmark (PostgreSQL, say).")
-
-    sys.path.insert(0, str(ROOT))
-    env = production_env(args)
-    os.environ.update(env)
-    wrk = ensure_wrk()
-    cookies = prepare(args)
-    from django.conf import settings
-
-    wanted = [p for p in pages(args.scale) if args.only in p[0]]
-    base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
+def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn on ``args.port`` in its own session (so stopping it stops its workers)."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -253,6 +229,65 @@ def main() -> None:
         env=env,
         start_new_session=True,
     )
+
+
+def measure_page(
+    wrk: str, args: argparse.Namespace, base: str, path: str, cookie: str, lua: str
+) -> str:
+    """Median req/s, p50, p95 and the share of the health floor, as a report's columns."""
+    # Every worker builds its templates and caches before the measured runs.
+    warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
+    run_wrk(wrk, warm, base + path, cookie, lua)
+    floors, runs = [], []
+    for _ in range(args.rounds):
+        # Let the workers drain the last run's queue, or the floor waits behind it.
+        time.sleep(args.pause)
+        wait_for(base)
+        floors.append(run_wrk(wrk, args, base + "/healthz/live", "", lua))
+        runs.append(run_wrk(wrk, args, base + path, cookie, lua))
+    floor = statistics.median(r.rps for r in floors)
+    rps = statistics.median(r.rps for r in runs)
+    p50 = statistics.median(r.p50_ms for r in runs)
+    p95 = statistics.median(r.p95_ms for r in runs)
+    bad = sum(r.bad for r in runs)
+    note = f"  ({bad} non-2xx/errors)" if bad else ""
+    return (
+        f"{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}"
+        f"{100 * rps / floor if floor else 0:>8.1f}%{floor:>9.0f}{note}"
+    )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
+    parser.add_argument("--port", type=int, default=8190)
+    parser.add_argument("--rounds", type=int, default=1, help="medians over this many")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk before each page")
+    parser.add_argument("--pause", type=float, default=3, help="seconds between runs")
+    parser.add_argument("--only", default="", help="run only pages whose label has this")
+    parser.add_argument("--migrate", action="store_true", help="migrate the database first")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the database to benchmark (PostgreSQL, say).")
+
+    sys.path.insert(0, str(ROOT))
+    env = production_env(args)
+    os.environ.update(env)
+    wrk = ensure_wrk()
+    cookies = prepare(args)
+    from django.conf import settings
+
+    wanted = [p for p in pages(args.scale) if args.only in p[0]]
+    base = f"http://127.0.0.1:{args.port}"
+    server = start_server(args, env)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(LUA)
         lua = handle.name
@@ -273,27 +308,8 @@ def main() -> None:
             if status != 200:
                 print(f"{label:<26}{status:>7}  skipped: not a 200", flush=True)
                 continue
-            # Every worker builds its templates and caches before the measured runs.
-            warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
-            run_wrk(wrk, warm, base + path, cookie, lua)
-            floors, runs = [], []
-            for _ in range(args.rounds):
-                # Let the workers drain the last run's queue, or the floor waits behind it.
-                time.sleep(args.pause)
-                wait_for(base)
-                floors.append(run_wrk(wrk, args, base + "/healthz/live", "", lua))
-                runs.append(run_wrk(wrk, args, base + path, cookie, lua))
-            floor = statistics.median(r.rps for r in floors)
-            rps = statistics.median(r.rps for r in runs)
-            p50 = statistics.median(r.p50_ms for r in runs)
-            p95 = statistics.median(r.p95_ms for r in runs)
-            bad = sum(r.bad for r in runs)
-            note = f"  ({bad} non-2xx/errors)" if bad else ""
-            print(
-                f"{label:<26}{status:>7}{rps:>9.1f}{p50:>9.1f}{p95:>9.1f}"
-                f"{100 * rps / floor if floor else 0:>8.1f}%{floor:>9.0f}{note}",
-                flush=True,
-            )
+            columns = measure_page(wrk, args, base, path, cookie, lua)
+            print(f"{label:<26}{status:>7}{columns}", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -21,24 +21,16 @@ GROUPS = (
     "Joining up and co-ordinating services",
     "Supporting quality and sustainability",
 )
+# Every benchmark entry takes effect on this day.
+START = dt.date(2024, 4, 1)
 
 
 def make_big_system(*, scale: int, slug: str = "", lead: Any | None = None):
     """Create the system and its map; make ``lead`` its governance lead if given."""
     from django.db import transaction
 
-    from delegation.models import (
-        AssessmentStatus,
-        Condition,
-        ConditionAssessment,
-        ConditionCategory,
-        EntryStatus,
-        Function,
-        Level,
-        MapEntry,
-    )
     from governance import services as landscape
-    from governance.models import Body, BodyKind, GovernanceForm, Role
+    from governance.models import BodyKind, Role
 
     slug = slug or f"big{scale}"
     with transaction.atomic():
@@ -47,126 +39,140 @@ def make_big_system(*, scale: int, slug: str = "", lead: Any | None = None):
             name=f"Benchmark system {slug} (x{scale})", short_name=slug.upper()[:20], slug=slug
         )
         board = landscape.body_create(system=system, name="ICB board", kind=BodyKind.ICB_BOARD)
-        bodies = Body.objects.bulk_create(
-            [
-                Body(
-                    system=system,
-                    name=f"Place {i}",
-                    slug=f"place-{i}",
-                    kind=BodyKind.PLACE_PARTNERSHIP,
-                    parent=board,
-                    current_form=GovernanceForm.COMMITTEE,
-                )
-                for i in range(8 * scale)
-            ]
-            + [
-                Body(
-                    system=system,
-                    name=f"Collaborative {i}",
-                    slug=f"collab-{i}",
-                    kind=BodyKind.PROVIDER_COLLABORATIVE,
-                    parent=board,
-                    current_form=GovernanceForm.JOINT_COMMITTEE,
-                )
-                for i in range(2 * scale)
-            ]
-            + [
-                Body(
-                    system=system,
-                    name=f"ICB committee {i}",
-                    slug=f"committee-{i}",
-                    kind=BodyKind.COMMITTEE,
-                    parent=board,
-                )
-                for i in range(scale)
-            ]
-        )
-        places = [b for b in bodies if b.kind == BodyKind.PLACE_PARTNERSHIP]
-        collaboratives = [b for b in bodies if b.kind == BodyKind.PROVIDER_COLLABORATIVE]
-        committees = [b for b in bodies if b.kind == BodyKind.COMMITTEE]
-        functions = Function.objects.bulk_create(
-            [
-                Function(
-                    system=system,
-                    code=f"B-{i + 1}",
-                    name=f"Benchmark function {i + 1}",
-                    group=GROUPS[i % len(GROUPS)],
-                    display_order=i,
-                )
-                for i in range(26 * scale)
-            ]
-        )
-        start = dt.date(2024, 4, 1)
-        entries: list[MapEntry] = []
-        for i, function in enumerate(functions):
-            group = i % len(GROUPS)
-            if group == 0:
-                entries.append(
-                    MapEntry(
-                        function=function,
-                        level=Level.RESERVED,
-                        effective_from=start,
-                        status=EntryStatus.IN_FORCE,
-                    )
-                )
-            elif group == 3:
-                entries.append(
-                    MapEntry(
-                        function=function,
-                        level=Level.ICB_COMMITTEE,
-                        receiving_body=committees[i % len(committees)],
-                        effective_from=start,
-                        status=EntryStatus.IN_FORCE,
-                    )
-                )
-                entries.append(
-                    MapEntry(
-                        function=function,
-                        level=Level.COLLABORATIVE,
-                        receiving_body=collaboratives[i % len(collaboratives)],
-                        governance_form=GovernanceForm.JOINT_COMMITTEE,
-                        effective_from=start,
-                        status=EntryStatus.IN_FORCE,
-                    )
-                )
-            else:
-                for j in range(2):
-                    place = places[(i + j * 3) % len(places)]
-                    entries.append(
-                        MapEntry(
-                            function=function,
-                            level=Level.PLACE,
-                            receiving_body=place,
-                            governance_form=GovernanceForm.COMMITTEE,
-                            delegated_budget=Decimal(1_000_000 * (1 + i % 7)),
-                            effective_from=start,
-                            status=EntryStatus.IN_FORCE,
-                        )
-                    )
-        entries = MapEntry.objects.bulk_create(entries)
-        delegated = [e for e in entries if e.receiving_body_id is not None]
-        conditions = Condition.objects.bulk_create(
-            [
-                Condition(
-                    map_entry=e,
-                    category=ConditionCategory.values[k % 7],
-                    requirement=f"Benchmark condition {k}",
-                    owner_body_id=e.receiving_body_id,
-                    due_date=start + dt.timedelta(days=30 * (k % 40)),
-                )
-                for k, e in enumerate(delegated[: 20 * scale])
-            ]
-        )
+        bodies = _add_bodies(system=system, board=board, scale=scale)
+        entries = _add_entries(_add_functions(system=system, scale=scale), bodies)
+        conditions = _add_conditions(entries, scale=scale)
         if lead is not None:
             landscape.role_grant(user=lead, role=Role.GOVERNANCE_LEAD, system=system)
-            ConditionAssessment.objects.bulk_create(
-                [
-                    ConditionAssessment(condition=c, status=AssessmentStatus.MET, assessed_by=lead)
-                    for c in conditions[::2]
-                ]
-            )
-        _add_programme(scale=scale, body=places[0], lead=lead)
+            _assess_half(conditions, lead=lead)
+        _add_programme(scale=scale, body=bodies[BodyKind.PLACE_PARTNERSHIP][0], lead=lead)
     return system
+
+
+def _add_bodies(*, system: Any, board: Any, scale: int) -> dict[str, list[Any]]:
+    """8 places, 2 provider collaboratives and 1 ICB committee per scale, by kind."""
+    from governance.models import Body, BodyKind, GovernanceForm
+
+    def bodies(kind: str, name: str, slug: str, count: int, form: str = "") -> list[Body]:
+        return [
+            Body(
+                system=system,
+                name=f"{name} {i}",
+                slug=f"{slug}-{i}",
+                kind=kind,
+                parent=board,
+                current_form=form,
+            )
+            for i in range(count)
+        ]
+
+    made = Body.objects.bulk_create(
+        bodies(BodyKind.PLACE_PARTNERSHIP, "Place", "place", 8 * scale, GovernanceForm.COMMITTEE)
+        + bodies(
+            BodyKind.PROVIDER_COLLABORATIVE,
+            "Collaborative",
+            "collab",
+            2 * scale,
+            GovernanceForm.JOINT_COMMITTEE,
+        )
+        + bodies(BodyKind.COMMITTEE, "ICB committee", "committee", scale)
+    )
+    by_kind: dict[str, list[Any]] = {}
+    for body in made:
+        by_kind.setdefault(body.kind, []).append(body)
+    return by_kind
+
+
+def _add_functions(*, system: Any, scale: int) -> list[Any]:
+    from delegation.models import Function
+
+    return Function.objects.bulk_create(
+        [
+            Function(
+                system=system,
+                code=f"B-{i + 1}",
+                name=f"Benchmark function {i + 1}",
+                group=GROUPS[i % len(GROUPS)],
+                display_order=i,
+            )
+            for i in range(26 * scale)
+        ]
+    )
+
+
+def _add_entries(functions: list[Any], bodies: dict[str, list[Any]]) -> list[Any]:
+    """Per group: reserved; two places; committee and collaborative; two places."""
+    from delegation.models import EntryStatus, Level, MapEntry
+    from governance.models import BodyKind, GovernanceForm
+
+    places = bodies[BodyKind.PLACE_PARTNERSHIP]
+    collaboratives = bodies[BodyKind.PROVIDER_COLLABORATIVE]
+    committees = bodies[BodyKind.COMMITTEE]
+    entries: list[MapEntry] = []
+
+    def entry(function: Any, level: str, **fields: Any) -> None:
+        entries.append(
+            MapEntry(
+                function=function,
+                level=level,
+                effective_from=START,
+                status=EntryStatus.IN_FORCE,
+                **fields,
+            )
+        )
+
+    for i, function in enumerate(functions):
+        group = i % len(GROUPS)
+        if group == 0:
+            entry(function, Level.RESERVED)
+        elif group == 3:
+            entry(function, Level.ICB_COMMITTEE, receiving_body=committees[i % len(committees)])
+            entry(
+                function,
+                Level.COLLABORATIVE,
+                receiving_body=collaboratives[i % len(collaboratives)],
+                governance_form=GovernanceForm.JOINT_COMMITTEE,
+            )
+        else:
+            for j in range(2):
+                entry(
+                    function,
+                    Level.PLACE,
+                    receiving_body=places[(i + j * 3) % len(places)],
+                    governance_form=GovernanceForm.COMMITTEE,
+                    delegated_budget=Decimal(1_000_000 * (1 + i % 7)),
+                )
+    return MapEntry.objects.bulk_create(entries)
+
+
+def _add_conditions(entries: list[Any], *, scale: int) -> list[Any]:
+    """20 conditions per scale on the delegated entries, due over the next 40 months."""
+    from delegation.models import Condition, ConditionCategory
+
+    delegated = [e for e in entries if e.receiving_body_id is not None]
+    return Condition.objects.bulk_create(
+        [
+            Condition(
+                map_entry=e,
+                category=ConditionCategory.values[k % 7],
+                requirement=f"Benchmark condition {k}",
+                owner_body_id=e.receiving_body_id,
+                due_date=START + dt.timedelta(days=30 * (k % 40)),
+            )
+            for k, e in enumerate(delegated[: 20 * scale])
+        ]
+    )
+
+
+def _assess_half(conditions: list[Any], *, lead: Any) -> None:
+    from delegation.models import AssessmentStatus, ConditionAssessment
+
+    ConditionAssessment.objects.bulk_create(
+        [
+            ConditionAssessment(condition=c, status=AssessmentStatus.MET, assessed_by=lead)
+            for c in conditions[::2]
+        ]
+    )
 
 
 def _add_programme(*, scale: int, body: Any, lead: Any | None) -> None:

@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from governance.filters import IdFilter
+from governance.filters import IdFilter, StrictBooleanFilter
 from governance.models import BodyKind
 
 from .models import (
@@ -52,7 +52,8 @@ class ConditionFilter(filters.FilterSet):
     category = filters.ChoiceFilter(choices=ConditionCategory.choices)
     owner_body = filters.CharFilter(field_name="owner_body__slug")
     status = filters.ChoiceFilter(field_name="latest_status", choices=AssessmentStatus.choices)
-    overdue = filters.BooleanFilter(method="filter_overdue")
+    # Strict, like every boolean filter of the API: "sometimes" is a 400, not "no filter".
+    overdue = StrictBooleanFilter(method="filter_overdue")
 
     class Meta:
         model = Condition

@@ -154,15 +154,11 @@ class _Layout:
             (upper.x + upper.w / 2, upper.y + upper.h, lower.x + lower.w / 2, lower.y, dashed)
         )
 
-    def build(self) -> tuple[float, float]:
-        roots = self.children.get(None, [])
-        icbs = [b for b in roots if b.kind == BodyKind.ICB_BOARD]
-        icps = [b for b in roots if b.kind == BodyKind.ICP]
-        hwbbs = {b.pk: b for b in self.bodies if b.kind == BodyKind.HWBB}
-
-        # Columns: each place (under a local system or straight under the ICB), each
-        # provider collaborative, and each local system that has no visible place.
-        columns: list[tuple[Body | None, Body]] = []  # (local system or None, leaf)
+    def columns(self, roots: list[Body], icbs: list[Body]) -> list[tuple[Body | None, Body]]:
+        """(local system or None, leaf) for each place (under a local system or straight
+        under the ICB), each provider collaborative, and each local system that has no
+        visible place."""
+        columns: list[tuple[Body | None, Body]] = []
         for icb in icbs:
             for child in self.kids(icb, *COLUMN_KINDS, BodyKind.PLACE_PARTNERSHIP):
                 if child.kind == BodyKind.LOCAL_SYSTEM:
@@ -176,12 +172,10 @@ class _Layout:
         for body in roots:
             if body.kind in (BodyKind.PLACE_PARTNERSHIP, *COLUMN_KINDS) and body.pk not in placed:
                 columns.append((None, body))
-        width = max(len(columns), len(icbs) + len(icps), 1) * (BOX_W + COL_GAP) - COL_GAP
+        return columns
 
-        row_y = [MARGIN + i * (BOX_H + ROW_GAP) for i in range(5)]
-        col_x = [MARGIN + i * (BOX_W + COL_GAP) for i in range(len(columns))]
-        total_w = width + 2 * MARGIN
-
+    def top_rows(self, top: list[Body], total_w: float, row_y: list[float]) -> None:
+        """Row 0: the system; row 1: ICB(s) and ICP(s), centred."""
         system_box = _Box(
             total_w / 2 - BOX_W / 2,
             row_y[0],
@@ -192,60 +186,70 @@ class _Layout:
             SYSTEM_STYLE,
         )
         self.boxes["system"] = system_box
-
-        # Row 1: ICB(s) and ICP(s), centred.
-        top = icbs + icps
         top_w = len(top) * (BOX_W + COL_GAP) - COL_GAP
         for i, body in enumerate(top):
             box = self.box(body.pk, total_w / 2 - top_w / 2 + i * (BOX_W + COL_GAP), row_y[1], body)
             self.connect(system_box, box)
 
+    def hang(self, body: Body, x: float, y: float) -> None:
+        """A box for ``body`` (once), joined to its parent's box if that is drawn."""
+        if body.pk in self.boxes:
+            return
+        self.box(body.pk, x, y, body)
+        if body.parent_id in self.boxes:
+            self.connect(self.boxes[body.parent_id], self.boxes[body.pk])
+
+    def pcns(self, place: Body, x: float, y: float, top: float) -> float:
+        """The place's PCNs stacked from ``y``, bracketed to it; the y below them."""
+        pcns = self.kids(place, BodyKind.PCN)
+        for n, pcn in enumerate(pcns):
+            pcn_box = self.box(pcn.pk, x + 12, y + n * (SMALL_H + 4), pcn, SMALL_H)
+            pcn_box.w = BOX_W - 12
+            pcn_box.kind_label = ""
+            # A bracket down the column's left edge ties the PCNs to their place.
+            middle = pcn_box.y + SMALL_H / 2
+            self.lines.append((x + 4, top, x + 4, middle, False))
+            self.lines.append((x + 4, middle, x + 12, middle, False))
+        return y + len(pcns) * (SMALL_H + 4)
+
+    def place_column(
+        self, local: Body | None, place: Body, x: float, row_y: list[float], hwbbs: dict
+    ) -> float:
+        """Row 3: a place, then its HWBB and PCNs below it; the y below the column."""
+        box = self.box(place.pk, x, row_y[3], place)
+        above = self.boxes.get(local.pk if local else place.parent_id)
+        if above is not None:
+            self.connect(above, box)
+        y = row_y[3] + BOX_H + ROW_GAP
+        hwbb = hwbbs.get(place.accountable_to_id)
+        if hwbb is not None:
+            hwbb_box = self.box(hwbb.pk, x, y, hwbb)
+            self.connect(box, hwbb_box, dashed=True)
+            y += BOX_H + ROW_GAP / 2
+        return self.pcns(place, x, y, row_y[3] + BOX_H)
+
+    def build(self) -> tuple[float, float]:
+        roots = self.children.get(None, [])
+        icbs = [b for b in roots if b.kind == BodyKind.ICB_BOARD]
+        icps = [b for b in roots if b.kind == BodyKind.ICP]
+        hwbbs = {b.pk: b for b in self.bodies if b.kind == BodyKind.HWBB}
+        columns = self.columns(roots, icbs)
+        width = max(len(columns), len(icbs) + len(icps), 1) * (BOX_W + COL_GAP) - COL_GAP
+
+        row_y = [MARGIN + i * (BOX_H + ROW_GAP) for i in range(5)]
+        col_x = [MARGIN + i * (BOX_W + COL_GAP) for i in range(len(columns))]
+        self.top_rows(icbs + icps, width + 2 * MARGIN, row_y)
+
         # Row 2: local systems centred over their places; collaboratives in their column.
-        # Row 3: places, then HWBBs and PCNs below each place.
         bottom = row_y[3] + BOX_H
         for i, (local, leaf) in enumerate(columns):
-            if local is not None and local.pk not in self.boxes:
+            if local is not None:
                 span = [j for j, (ls, _) in enumerate(columns) if ls is local]
-                centre = (col_x[span[0]] + col_x[span[-1]]) / 2
-                self.box(local.pk, centre, row_y[2], local)
-                if local.parent_id in self.boxes:
-                    self.connect(self.boxes[local.parent_id], self.boxes[local.pk])
+                self.hang(local, (col_x[span[0]] + col_x[span[-1]]) / 2, row_y[2])
             if leaf.kind != BodyKind.PLACE_PARTNERSHIP:
-                if leaf.pk not in self.boxes:
-                    self.box(leaf.pk, col_x[i], row_y[2], leaf)
-                    if leaf.parent_id in self.boxes:
-                        self.connect(self.boxes[leaf.parent_id], self.boxes[leaf.pk])
+                self.hang(leaf, col_x[i], row_y[2])
                 continue
-            place = self.box(leaf.pk, col_x[i], row_y[3], leaf)
-            above = self.boxes.get(local.pk if local else leaf.parent_id)
-            if above is not None:
-                self.connect(above, place)
-            y = row_y[3] + BOX_H + ROW_GAP
-            hwbb = hwbbs.get(leaf.accountable_to_id)
-            if hwbb is not None:
-                hwbb_box = self.box(hwbb.pk, col_x[i], y, hwbb)
-                self.connect(place, hwbb_box, dashed=True)
-                y += BOX_H + ROW_GAP / 2
-            pcns = self.kids(leaf, BodyKind.PCN)
-            for n, pcn in enumerate(pcns):
-                pcn_box = self.box(pcn.pk, col_x[i] + 12, y + n * (SMALL_H + 4), pcn, SMALL_H)
-                pcn_box.w = BOX_W - 12
-                pcn_box.kind_label = ""
-                # A bracket down the column's left edge ties the PCNs to their place.
-                self.lines.append(
-                    (col_x[i] + 4, row_y[3] + BOX_H, col_x[i] + 4, pcn_box.y + SMALL_H / 2, False)
-                )
-                self.lines.append(
-                    (
-                        col_x[i] + 4,
-                        pcn_box.y + SMALL_H / 2,
-                        col_x[i] + 12,
-                        pcn_box.y + SMALL_H / 2,
-                        False,
-                    )
-                )
-            y += len(pcns) * (SMALL_H + 4)
-            bottom = max(bottom, y)
+            bottom = max(bottom, self.place_column(local, leaf, col_x[i], row_y, hwbbs))
 
         # HWBBs no place is accountable to still belong in the picture.
         loose = [h for h in hwbbs.values() if h.pk not in self.boxes]

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from governance.filters import IdFilter, IdOrSlugFilter
+from governance.filters import IdFilter, IdOrSlugFilter, StrictBooleanFilter
 from ics_portal.ids import as_id
 from ics_portal.validators import EARLIEST_DATE, LATEST_DATE
 
@@ -67,7 +67,8 @@ class MilestoneFilter(django_filters.FilterSet):
     )
     quarter = QuarterFilter(method="filter_quarter", label="Due in quarter")
     lead = django_filters.CharFilter(method="filter_lead", label="Lead")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only")
+    # Strict, like every boolean filter of the API: "sometimes" is a 400, not "no filter".
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Overdue only")
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
         choices=[

@@ -100,6 +100,37 @@ def _x_of(day: dt.date, first: dt.date, last: dt.date, left: float, span: float)
     return left + span * ((day - first).days / total)
 
 
+def _quarters(items: Sequence[Item], today: dt.date, near_quarters: int) -> list[Quarter]:
+    """The quarters covering every item, and today when it is near them."""
+    dates = [d for item in items for d in (item.start, item.due) if d] or [today]
+    quarters = quarters_between(min(dates), max(dates))
+    # Today joins the chart when it is near the work; years away, the chart would be
+    # mostly empty, so it says "today is after (or before) this" at the edge instead.
+    reach = quarters_between(quarters[0].first_day, today) if today > max(dates) else []
+    back = quarters_between(today, quarters[-1].last_day) if today < min(dates) else []
+    if len(reach) - len(quarters) <= near_quarters and len(back) - len(quarters) <= near_quarters:
+        quarters = quarters_between(min(min(dates), today), max(max(dates), today))
+    return quarters
+
+
+def _bar(
+    item: Item, first: dt.date, last: dt.date, left: float, span: float, *, y: float, h: float
+) -> Bar:
+    """An item's bar in a row at ``y`` of height ``h`` (a diamond when it has no start)."""
+    start = item.start or item.due
+    x0 = _x_of(start, first, last, left, span)
+    x1 = _x_of(item.due + dt.timedelta(days=1), first, last, left, span)
+    return Bar(
+        item=item,
+        x=x0,
+        width=max(x1 - x0, 4),
+        y=y + 6,
+        height=h - 12,
+        fill=RAG_FILL.get(item.rag, "#768692"),
+        is_milestone=item.start is None,
+    )
+
+
 def layout(
     items: Sequence[Item],
     *,
@@ -114,14 +145,7 @@ def layout(
     footer_height: float = 22,
 ) -> Layout:
     """Quarter columns covering every item (and today), one row per item."""
-    dates = [d for item in items for d in (item.start, item.due) if d] or [today]
-    quarters = quarters_between(min(dates), max(dates))
-    # Today joins the chart when it is near the work; years away, the chart would be
-    # mostly empty, so it says "today is after (or before) this" at the edge instead.
-    reach = quarters_between(quarters[0].first_day, today) if today > max(dates) else []
-    back = quarters_between(today, quarters[-1].last_day) if today < min(dates) else []
-    if len(reach) - len(quarters) <= near_quarters and len(back) - len(quarters) <= near_quarters:
-        quarters = quarters_between(min(min(dates), today), max(max(dates), today))
+    quarters = _quarters(items, today, near_quarters)
     first, last = quarters[0].first_day, quarters[-1].last_day
     width = max(width, label_width + right_margin + len(quarters) * min_quarter_width)
     # Room on the right for the RAG label of a bar that ends in the last quarter.
@@ -135,22 +159,10 @@ def layout(
         )
         for q in quarters
     ]
-    bars = []
-    for row, item in enumerate(items):
-        start = item.start or item.due
-        x0 = _x_of(start, first, last, chart_left, span)
-        x1 = _x_of(item.due + dt.timedelta(days=1), first, last, chart_left, span)
-        bars.append(
-            Bar(
-                item=item,
-                x=x0,
-                width=max(x1 - x0, 4),
-                y=header_height + row * row_height + 6,
-                height=row_height - 12,
-                fill=RAG_FILL.get(item.rag, "#768692"),
-                is_milestone=item.start is None,
-            )
-        )
+    bars = [
+        _bar(item, first, last, chart_left, span, y=header_height + row * row_height, h=row_height)
+        for row, item in enumerate(items)
+    ]
     today_x = _x_of(today, first, last, chart_left, span) if first <= today <= last else None
     today_side = "" if today_x is not None else ("after" if today > last else "before")
     return Layout(

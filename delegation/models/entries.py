@@ -143,60 +143,73 @@ class MapEntry(Versioned):
         caller checking many entries selects ``receiving_body__parent`` once.
         """
         errors: dict[str, list[str]] = {}
-
-        def add(field: str, message: str) -> None:
+        for field, message in [*self._level_errors(), *self._date_and_money_errors()]:
             errors.setdefault(field, []).append(message)
+        return errors
 
-        level_label = Level(self.level).label.lower() if self.level in Level.values else ""
+    def _level_errors(self) -> list[tuple[str, str]]:
+        """The level and the receiving body agree: none for a reserved function, one of
+        the level's kinds within the function's system otherwise."""
         if self.level == Level.RESERVED:
+            errors = []
             if self.receiving_body_id is not None:
-                add(
-                    "receiving_body",
-                    "A function reserved to the ICB board has no receiving body; "
-                    "choose a delegation level to name one.",
+                errors.append(
+                    (
+                        "receiving_body",
+                        "A function reserved to the ICB board has no receiving body; "
+                        "choose a delegation level to name one.",
+                    )
                 )
             if self.delegated_budget:
-                add("delegated_budget", "A reserved function carries no delegated budget.")
-        elif self.level in Level.values:
-            if self.receiving_body_id is None:
-                add("receiving_body", f"Name the body the function is {level_label} to.")
-            else:
-                body = self.receiving_body
-                if self.function_id is not None and body.system_id != self.function.system_id:
-                    add(
-                        "receiving_body",
-                        f"{body} belongs to {body.system}; a function of "
-                        f"{self.function.system} can only be delegated within that system.",
-                    )
-                allowed = LEVEL_BODY_KINDS[self.level]
-                if body.kind not in allowed:
-                    kinds = " or ".join(sorted(BodyKind(k).label.lower() for k in allowed))
-                    add(
-                        "receiving_body",
-                        f"{body} is a {body.get_kind_display().lower()}; a function "
-                        f"{level_label} goes to a {kinds}.",
-                    )
-                elif self.level == Level.ICB_COMMITTEE and not _reports_to_icb_board(body):
-                    # A place's workstream is a committee too, but not one of the ICB's.
-                    add(
-                        "receiving_body",
-                        f"{body} is not a committee of the ICB board; a function "
-                        f"{level_label} goes to one of the board's own committees.",
-                    )
+                errors.append(
+                    ("delegated_budget", "A reserved function carries no delegated budget.")
+                )
+            return errors
+        if self.level not in Level.values:
+            return []
+        level_label = Level(self.level).label.lower()
+        if self.receiving_body_id is None:
+            return [("receiving_body", f"Name the body the function is {level_label} to.")]
+        return [("receiving_body", m) for m in self._receiving_body_errors(level_label)]
 
+    def _receiving_body_errors(self, level_label: str) -> list[str]:
+        body = self.receiving_body
+        errors = []
+        if self.function_id is not None and body.system_id != self.function.system_id:
+            errors.append(
+                f"{body} belongs to {body.system}; a function of "
+                f"{self.function.system} can only be delegated within that system."
+            )
+        allowed = LEVEL_BODY_KINDS[self.level]
+        if body.kind not in allowed:
+            kinds = " or ".join(sorted(BodyKind(k).label.lower() for k in allowed))
+            errors.append(
+                f"{body} is a {body.get_kind_display().lower()}; a function "
+                f"{level_label} goes to a {kinds}."
+            )
+        elif self.level == Level.ICB_COMMITTEE and not _reports_to_icb_board(body):
+            # A place's workstream is a committee too, but not one of the ICB's.
+            errors.append(
+                f"{body} is not a committee of the ICB board; a function "
+                f"{level_label} goes to one of the board's own committees."
+            )
+        return errors
+
+    def _date_and_money_errors(self) -> list[tuple[str, str]]:
+        errors = []
         if self.review_by and self.effective_from and self.review_by < self.effective_from:
-            add("review_by", "The review date cannot be before the entry takes effect.")
-
+            errors.append(("review_by", "The review date cannot be before the entry takes effect."))
         if (
             self.financial_limit is not None
             and self.delegated_budget is not None
             and self.financial_limit > self.delegated_budget > 0
         ):
-            add(
-                "financial_limit",
-                "A single-decision financial limit cannot exceed the delegated budget.",
+            errors.append(
+                (
+                    "financial_limit",
+                    "A single-decision financial limit cannot exceed the delegated budget.",
+                )
             )
-
         return errors
 
 

@@ -76,70 +76,75 @@ class KindForm(NHSForm):
     )
 
 
+def _related_fields(proposal: Proposal, kind: str) -> dict[str, forms.Field]:
+    """The fields naming records, scoped to the proposal's system and body."""
+    body = proposal.body
+    entries = MapEntry.objects.filter(
+        receiving_body=body, status=EntryStatus.IN_FORCE
+    ).select_related("function")
+    return {
+        "function": forms.ModelChoiceField(
+            Function.objects.filter(system=proposal.system_id),
+            required=kind == ItemKind.DELEGATE,
+            help_text=(
+                "For a condition on a function this proposal delegates."
+                if kind == ItemKind.ADD_CONDITION
+                else ""
+            ),
+        ),
+        "entry": forms.ModelChoiceField(
+            entries, required=kind != ItemKind.ADD_CONDITION, label=f"{body}'s entry"
+        ),
+        "condition": forms.ModelChoiceField(
+            Condition.objects.filter(map_entry__in=entries, removed_at__isnull=True).select_related(
+                "map_entry__function"
+            ),
+        ),
+    }
+
+
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, label=label
+    )
+
+
+def _value_fields(kind: str) -> dict[str, forms.Field]:
+    """The fields holding an entry's or a condition's own values."""
+    return {
+        "level": forms.ChoiceField(
+            choices=[
+                ("", "Unchanged" if kind == ItemKind.CHANGE else "Choose"),
+                *Level.choices,
+            ],
+            required=kind == ItemKind.DELEGATE,
+            label="Where the decision sits",
+        ),
+        "governance_form": forms.ChoiceField(
+            choices=[("", "—"), *GovernanceForm.choices], required=False, label="Form"
+        ),
+        "decision_right": forms.ChoiceField(
+            choices=[("", "—"), *DecisionRight.choices], required=False
+        ),
+        "delegated_budget": _money("Delegated budget (£)"),
+        "financial_limit": _money("Financial limit (£)"),
+        "effective_from": _date(required=kind == ItemKind.DELEGATE),
+        "review_by": _date(required=False),
+        "category": forms.ChoiceField(
+            choices=[("", "—"), *ConditionCategory.choices], required=False
+        ),
+        "requirement": _text(required=False),
+        "evidence_expected": _text(2, required=False),
+        "due_date": _date(required=False),
+    }
+
+
 class ItemForm(NHSForm):
     """The fields the item's kind uses (``items.KIND_FIELDS``), and its rationale."""
 
     def __init__(self, *args: Any, proposal: Proposal, kind: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        body = proposal.body
-        entries = MapEntry.objects.filter(
-            receiving_body=body, status=EntryStatus.IN_FORCE
-        ).select_related("function")
-        available: dict[str, forms.Field] = {
-            "function": forms.ModelChoiceField(
-                Function.objects.filter(system=proposal.system_id),
-                required=kind == ItemKind.DELEGATE,
-                help_text=(
-                    "For a condition on a function this proposal delegates."
-                    if kind == ItemKind.ADD_CONDITION
-                    else ""
-                ),
-            ),
-            "entry": forms.ModelChoiceField(
-                entries, required=kind != ItemKind.ADD_CONDITION, label=f"{body}'s entry"
-            ),
-            "condition": forms.ModelChoiceField(
-                Condition.objects.filter(
-                    map_entry__in=entries, removed_at__isnull=True
-                ).select_related("map_entry__function"),
-            ),
-            "level": forms.ChoiceField(
-                choices=[
-                    ("", "Unchanged" if kind == ItemKind.CHANGE else "Choose"),
-                    *Level.choices,
-                ],
-                required=kind == ItemKind.DELEGATE,
-                label="Where the decision sits",
-            ),
-            "governance_form": forms.ChoiceField(
-                choices=[("", "—"), *GovernanceForm.choices], required=False, label="Form"
-            ),
-            "decision_right": forms.ChoiceField(
-                choices=[("", "—"), *DecisionRight.choices], required=False
-            ),
-            "delegated_budget": forms.DecimalField(
-                max_digits=14,
-                decimal_places=2,
-                min_value=0,
-                required=False,
-                label="Delegated budget (£)",
-            ),
-            "financial_limit": forms.DecimalField(
-                max_digits=14,
-                decimal_places=2,
-                min_value=0,
-                required=False,
-                label="Financial limit (£)",
-            ),
-            "effective_from": _date(required=kind == ItemKind.DELEGATE),
-            "review_by": _date(required=False),
-            "category": forms.ChoiceField(
-                choices=[("", "—"), *ConditionCategory.choices], required=False
-            ),
-            "requirement": _text(required=False),
-            "evidence_expected": _text(2, required=False),
-            "due_date": _date(required=False),
-        }
+        available = {**_related_fields(proposal, kind), **_value_fields(kind)}
         for name in rules.KIND_FIELDS[kind]:
             self.fields[name] = available[name]
         self.fields["rationale"] = _text(required=False, help_text="Why this change.")

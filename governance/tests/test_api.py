@@ -1,9 +1,10 @@
 """The landscape API: each list holds exactly what each persona may see, hidden objects
-answer 404, filters, pagination, token sign-in and a query count that stays flat.
+answer 404, pagination, token sign-in and a query count that stays flat.
 
 The expected sets are written out from the demo's facts ("every NEL body that is
 published, plus THT"), not by asking ``governance.permissions``, so a policy bug
-shows up here as a wrong answer rather than agreeing with itself.
+shows up here as a wrong answer rather than agreeing with itself. The filters are
+tested in test_filters.py.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -267,120 +266,6 @@ def test_organisation_row(api_as):
         "R1H",
     )
     assert data["system"]["slug"] == "nel"
-
-
-# --- filters ---------------------------------------------------------------------------
-
-
-def test_bodies_filter_by_system_slug_or_id_within_what_is_visible(api_as):
-    client = api_as("icb.governance")
-    nel = IntegratedCareSystem.objects.get(slug="nel")
-    by_slug = ids(client.get("/api/v1/bodies/", {"system": "nel", "page_size": 500}))
-    by_id = ids(client.get("/api/v1/bodies/", {"system": nel.pk, "page_size": 500}))
-    assert by_slug == by_id == set(nel.bodies.values_list("pk", flat=True))
-    # Another system's slug gives nothing, exactly like an unknown one.
-    assert results(client.get("/api/v1/bodies/", {"system": "sel"})) == []
-    assert results(client.get("/api/v1/bodies/", {"system": "nowhere"})) == []
-
-
-def test_bodies_filter_by_kind_parent_and_published(api_as):
-    client = api_as("icb.governance")
-    tht = body("tht")
-    pcns = ids(client.get("/api/v1/bodies/", {"kind": "pcn", "page_size": 500}))
-    assert pcns == set(Body.objects.filter(kind="pcn").values_list("pk", flat=True))
-    assert len(pcns) == 8
-    children = ids(client.get("/api/v1/bodies/", {"parent": tht.pk, "page_size": 500}))
-    assert children == set(tht.children.values_list("pk", flat=True))
-    assert children
-    unpublished = ids(client.get("/api/v1/bodies/", {"is_published": "false"}))
-    assert unpublished == {body(UNPUBLISHED).pk}
-    top = ids(client.get("/api/v1/bodies/", {"top_level": "true", "page_size": 500}))
-    assert top == set(
-        Body.objects.filter(system__slug="nel", parent__isnull=True).values_list("pk", flat=True)
-    )
-    # The viewer asks for the unpublished ones and gets none.
-    assert results(api_as("viewer").get("/api/v1/bodies/", {"is_published": "false"})) == []
-
-
-def test_organisations_filter_by_system_and_kind(api_as):
-    client = api_as("tht.board")
-    councils = ids(
-        client.get("/api/v1/organisations/", {"system": "nel", "kind": "local_authority"})
-    )
-    assert councils == set(
-        Organisation.objects.filter(system__slug="nel", kind="local_authority").values_list(
-            "pk", flat=True
-        )
-    )
-    assert len(councils) == 8
-    assert results(client.get("/api/v1/organisations/", {"system": "sel"})) == []
-
-
-def test_memberships_filter_by_body_organisation_role_and_current(api_as):
-    client = api_as("tht.office")
-    tht = body("tht")
-    today = timezone.localdate()
-    held = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-
-    every = ids(client.get("/api/v1/memberships/", {"body": tht.pk}))
-    current = ids(client.get("/api/v1/memberships/", {"body": tht.pk, "current": "true"}))
-    past = ids(client.get("/api/v1/memberships/", {"body": tht.pk, "current": "false"}))
-    assert current == set(tht.memberships.filter(held).values_list("pk", flat=True))
-    assert past == set(tht.memberships.exclude(held).values_list("pk", flat=True))
-    assert past, "the CCG's seat ended in 2022"
-    assert current | past == every and not current & past
-
-    co_chairs = results(client.get("/api/v1/memberships/", {"body": tht.pk, "role": "co_chair"}))
-    assert [r["organisation"]["name"] for r in co_chairs] == ["London Borough of Tower Hamlets"]
-
-    barts = Organisation.objects.get(name="Barts Health NHS Trust")
-    seats = ids(client.get("/api/v1/memberships/", {"organisation": barts.pk, "page_size": 500}))
-    assert seats == set(
-        barts.memberships.filter(body__in=expected_bodies("tht.office")).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def test_a_future_seat_is_not_current(api_as):
-    tht = body("tht")
-    lbn = Organisation.objects.get(name="London Borough of Newham")
-    seat = services.membership_create(
-        body=tht,
-        organisation=lbn,
-        role=MembershipRole.OBSERVER,
-        start_date=timezone.localdate() + dt.timedelta(days=30),
-    )
-    client = api_as("tht.office")
-    assert seat.pk not in ids(
-        client.get("/api/v1/memberships/", {"current": "true", "page_size": 500})
-    )
-    assert seat.pk in ids(
-        client.get("/api/v1/memberships/", {"current": "false", "page_size": 500})
-    )
-    assert client.get(f"/api/v1/memberships/{seat.pk}/").json()["is_current"] is False
-
-
-@pytest.mark.parametrize(
-    ("path", "params", "field"),
-    [
-        ("/api/v1/bodies/", {"kind": "castle"}, "kind"),
-        ("/api/v1/bodies/", {"is_published": "maybe"}, "is_published"),
-        ("/api/v1/bodies/", {"parent": "tht"}, "parent"),
-        ("/api/v1/bodies/", {"system": "no such/system"}, "system"),
-        ("/api/v1/organisations/", {"kind": "charity"}, "kind"),
-        ("/api/v1/memberships/", {"current": "sometimes"}, "current"),
-        ("/api/v1/memberships/", {"role": "chair"}, "role"),
-        ("/api/v1/memberships/", {"body": "1.5"}, "body"),
-    ],
-)
-def test_a_bad_filter_value_is_a_400_naming_the_parameter(path, params, field, api_as):
-    response = api_as("icb.governance").get(path, params)
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert (error["status"], error["code"]) == (400, "invalid")
-    assert list(error["fields"]) == [field]
-    assert error["fields"][field][0]
 
 
 # --- pagination --------------------------------------------------------------------------

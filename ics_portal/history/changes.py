@@ -211,14 +211,14 @@ def _names_of(model: Any, pks: frozenset[int] | None, names: _Names) -> str:
     return "; ".join(sorted(names.get(model, pk) for pk in pks)) if pks else EMPTY
 
 
-def describe(
-    groups: Iterable[tuple[Tracked, list[Any]]], *, keep_empty: bool = False
-) -> list[Change]:
-    """Readable changes of historical rows (each annotated by ``with_previous``),
-    newest first. A row that changed nothing shown (only its version, say) is left out
-    unless ``keep_empty``."""
-    names = _Names()
-    loaded: list[tuple[Tracked, list[Any], dict[int, Any], dict[Any, Any]]] = []
+# A group's rows, the rows they follow (by history id) and their links.
+_Loaded = tuple[Tracked, list[Any], dict[int, Any], dict[Any, Any]]
+
+
+def _load(groups: Iterable[tuple[Tracked, list[Any]]], names: _Names) -> list[_Loaded]:
+    """Each group's rows with the rows they follow and their links, asking ``names`` for
+    every object they mention (fetched together afterwards)."""
+    loaded: list[_Loaded] = []
     for tracked, rows in groups:
         previous_ids = [r.previous_history_id for r in rows if r.previous_history_id]
         previous = {
@@ -234,6 +234,57 @@ def describe(
             for pk in pks:
                 names.want(tracked.model._meta.get_field(name).related_model, pk)
         loaded.append((tracked, rows, previous, links))
+    return loaded
+
+
+def _field_changes(
+    fields: list[models.Field[Any, Any]], row: Any, before: Any, names: _Names
+) -> list[FieldChange]:
+    """The shown fields a row changed from the one before it (all set ones, if first)."""
+    found: list[FieldChange] = []
+    for f in fields:
+        new = getattr(row, f.attname)
+        old = getattr(before, f.attname) if before is not None else None
+        if row.history_type == "-" or (before is not None and old == new):
+            continue
+        if before is None and new in (None, ""):
+            continue
+        found.append(
+            FieldChange(
+                name=f.name,
+                label=str(f.verbose_name).capitalize(),
+                before=_show(f, old, names) if before is not None else EMPTY,
+                after=_show(f, new, names),
+            )
+        )
+    return found
+
+
+def _change(tracked: Tracked, row: Any, names: _Names) -> Change:
+    """A row's change without its fields: what, when, who, through which door."""
+    return Change(
+        history_id=row.history_id,
+        kind=tracked.kind,
+        kind_label=tracked.label,
+        object_id=row.id,
+        object_label=names.get(tracked.model, row.id),
+        when=row.history_date,
+        who=_user_label(row.history_user),
+        who_id=row.history_user_id,
+        door=row.history_door,
+        door_label=str(Door(row.history_door).label),
+        action=ACTIONS.get(row.history_type, row.history_type),
+    )
+
+
+def describe(
+    groups: Iterable[tuple[Tracked, list[Any]]], *, keep_empty: bool = False
+) -> list[Change]:
+    """Readable changes of historical rows (each annotated by ``with_previous``),
+    newest first. A row that changed nothing shown (only its version, say) is left out
+    unless ``keep_empty``."""
+    names = _Names()
+    loaded = _load(groups, names)
     names.fetch()
 
     changes: list[Change] = []
@@ -241,34 +292,8 @@ def describe(
         fields = shown_fields(tracked.model)
         for row in rows:
             before = previous.get(row.previous_history_id)
-            change = Change(
-                history_id=row.history_id,
-                kind=tracked.kind,
-                kind_label=tracked.label,
-                object_id=row.id,
-                object_label=names.get(tracked.model, row.id),
-                when=row.history_date,
-                who=_user_label(row.history_user),
-                who_id=row.history_user_id,
-                door=row.history_door,
-                door_label=str(Door(row.history_door).label),
-                action=ACTIONS.get(row.history_type, row.history_type),
-            )
-            for f in fields:
-                new = getattr(row, f.attname)
-                old = getattr(before, f.attname) if before is not None else None
-                if row.history_type == "-" or (before is not None and old == new):
-                    continue
-                if before is None and new in (None, ""):
-                    continue
-                change.fields.append(
-                    FieldChange(
-                        name=f.name,
-                        label=str(f.verbose_name).capitalize(),
-                        before=_show(f, old, names) if before is not None else EMPTY,
-                        after=_show(f, new, names),
-                    )
-                )
+            change = _change(tracked, row, names)
+            change.fields.extend(_field_changes(fields, row, before, names))
             change.fields.extend(_link_changes(tracked, row, before, links, names))
             if change.fields or row.history_type != "~" or keep_empty:
                 changes.append(change)

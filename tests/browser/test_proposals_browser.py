@@ -28,11 +28,10 @@ def _click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).first.click()
 
 
-def test_a_proposal_from_draft_to_approval(page_as):
-    from delegation.models import EntryStatus, MapEntry, MapVersion, Proposal
+def _office_drafts_and_submits(office, today: dt.date):
+    """THT's programme office drafts a delegation and a change, and submits them."""
+    from delegation.models import Proposal
 
-    today = timezone.localdate()
-    office = page_as("tht.office")
     office.goto("/proposals/nel/")
     assert_accessible(office)
     office.get_by_role("link", name="Draft a proposal").click()
@@ -70,8 +69,10 @@ def test_a_proposal_from_draft_to_approval(page_as):
     _click(office, "Submit to the ICB")
     office.wait_for_url(re.compile(rf"/proposal/{proposal.pk}/$"))
     assert "Submitted" in office.content()
+    return proposal
 
-    lead = page_as("icb.governance")
+
+def _lead_opens_review(lead, proposal, today: dt.date) -> None:
     lead.goto(f"/proposal/{proposal.pk}/")
     lead.get_by_role("link", name="Open the board's review").click()
     lead.get_by_label("Review closes on").fill((today + dt.timedelta(days=14)).isoformat())
@@ -79,7 +80,10 @@ def test_a_proposal_from_draft_to_approval(page_as):
     _click(lead, "Open the board's review")
     lead.wait_for_url(re.compile(rf"/proposal/{proposal.pk}/$"))
 
-    board = page_as("tht.board")
+
+def _board_member_reviews(board, proposal) -> None:
+    """Finds it awaiting review, comments on item 1, supports it with conditions; then
+    it no longer awaits them."""
     board.goto("/")
     assert_accessible(board)
     board.get_by_role("link", name=re.compile(proposal.reference)).click()
@@ -97,6 +101,8 @@ def test_a_proposal_from_draft_to_approval(page_as):
     board.goto("/")
     assert proposal.reference not in board.content()
 
+
+def _lead_recommends_and_approves(lead, proposal, today: dt.date) -> None:
     lead.goto(f"/proposal/{proposal.pk}/")
     lead.get_by_role("link", name="Record the board's recommendation").click()
     lead.get_by_label("Approved", exact=True).check()
@@ -114,6 +120,17 @@ def test_a_proposal_from_draft_to_approval(page_as):
     lead.wait_for_url(re.compile(rf"/proposal/{proposal.pk}/$"))
     assert "Approved" in lead.content() and "minute 7.2" in lead.content()
     assert_accessible(lead)
+
+
+def test_a_proposal_from_draft_to_approval(page_as):
+    from delegation.models import EntryStatus, MapEntry, MapVersion
+
+    today = timezone.localdate()
+    proposal = _office_drafts_and_submits(page_as("tht.office"), today)
+    lead = page_as("icb.governance")
+    _lead_opens_review(lead, proposal, today)
+    _board_member_reviews(page_as("tht.board"), proposal)
+    _lead_recommends_and_approves(lead, proposal, today)
 
     version = MapVersion.objects.get(label__contains=proposal.reference)
     assert proposal.reference in version.note
