@@ -152,3 +152,4 @@ policy = Policy(
 can = policy.can
 visible = policy.visible
 access = policy.access
+authorise = policy.authorise
