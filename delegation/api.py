@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
-from governance import permissions as landscape
 from governance.concurrency import StaleWrite
 from governance.concurrency_api import (
     IF_MATCH,
@@ -28,9 +26,10 @@ from governance.concurrency_api import (
     etag,
     expected_version,
 )
+from ics_portal.api import AccessMixin
 from ics_portal.history.api import HistoryMixin
 from ics_portal.ids import as_id
-from ics_portal.types import RequestUser
+from ics_portal.policy import require
 
 from . import permissions, selectors, services
 from . import serializers as s
@@ -40,29 +39,11 @@ from .models import AssessmentKind, MapVersion
 from .permissions import Action
 from .proposals import api as proposals_api
 
-
-def _require(user: RequestUser, action_: Action, obj: Model) -> None:
-    if not permissions.can(user, action_, obj):
-        raise PermissionDenied
-
-
-def _require_map_editor(user: RequestUser) -> None:
-    """Only a governance lead writes to a map: anyone else is refused before their
-    request is read, so a refusal never depends on (or reveals) what they sent."""
-    if not landscape.systems_led_by(user).exists():
-        raise PermissionDenied
-
-
-def _require_system_edit(user: RequestUser, system: Any) -> None:
-    # The serializer offers only visible systems: one seen but not led → 403.
-    if not permissions.may_edit_map(user, system):
-        raise PermissionDenied
-
-
 _WRITE_SCHEMA = extend_schema(parameters=[IF_MATCH], responses={409: conflict_response()})
 
 
 class _Base(
+    AccessMixin,
     VersionedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -71,12 +52,13 @@ class _Base(
     viewsets.GenericViewSet,
 ):
     http_method_names = ["get", "post", "patch", "head", "options"]
+    policy = permissions.policy
 
     def check_write(self, instance: Model) -> None:
-        _require(self.request.user, Action.EDIT, instance)
+        permissions.authorise(self.request.user, Action.EDIT, instance)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        _require_map_editor(request.user)
+        require(permissions.may_edit_some_map(request.user))
         return super().create(request, *args, **kwargs)
 
     @_WRITE_SCHEMA
@@ -100,7 +82,8 @@ class FunctionViewSet(HistoryMixin, _Base):
         return s.FunctionSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        _require_system_edit(self.request.user, serializer.validated_data["system"])
+        # The serializer offers only visible systems: one seen but not led → 403.
+        permissions.authorise(self.request.user, Action.EDIT, serializer.validated_data["system"])
         serializer.save()
 
 
@@ -119,12 +102,11 @@ class MapEntryViewSet(HistoryMixin, _Base):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         # The serializer offers only visible functions: one seen but not editable → 403.
-        _require(self.request.user, Action.EDIT, serializer.validated_data["function"])
+        permissions.authorise(self.request.user, Action.EDIT, serializer.validated_data["function"])
         serializer.save()
 
     def _versioned_action(self, request: Request, body_class: type) -> tuple[Any, int, dict]:
-        entry = self.get_object()
-        _require(request.user, Action.EDIT, entry)
+        entry = self.access(Action.EDIT)
         version = expected_version(request)
         body = body_class(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -187,7 +169,9 @@ class ConditionViewSet(HistoryMixin, _Base):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         # The serializer offers only visible entries: one seen but not editable → 403.
-        _require(self.request.user, Action.EDIT, serializer.validated_data["map_entry"])
+        permissions.authorise(
+            self.request.user, Action.EDIT, serializer.validated_data["map_entry"]
+        )
         serializer.save()
 
     @extend_schema(methods=["GET"], responses={200: s.ConditionAssessmentSerializer(many=True)})
@@ -204,14 +188,18 @@ class ConditionViewSet(HistoryMixin, _Base):
         if request.method == "POST":
             # Authorise before validating: someone with neither right learns nothing
             # from the validation of a body they may not send.
-            if not any(
-                permissions.can(request.user, a, condition) for a in (Action.ASSESS, Action.ASSURE)
-            ):
-                raise PermissionDenied
+            require(
+                any(
+                    permissions.can(request.user, a, condition)
+                    for a in (Action.ASSESS, Action.ASSURE)
+                )
+            )
             body = s.ConditionAssessmentSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             is_self = body.validated_data["kind"] == AssessmentKind.SELF
-            _require(request.user, Action.ASSESS if is_self else Action.ASSURE, condition)
+            permissions.authorise(
+                request.user, Action.ASSESS if is_self else Action.ASSURE, condition
+            )
             assessment = services.condition_assess(
                 condition=condition, assessed_by=request.user, **body.validated_data
             )
@@ -249,12 +237,13 @@ class MapVersionViewSet(
         return s.MapVersionSerializer
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        _require_map_editor(request.user)
+        require(permissions.may_edit_some_map(request.user))
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
-        _require_system_edit(self.request.user, data["system"])
+        # The serializer offers only visible systems: one seen but not led → 403.
+        permissions.authorise(self.request.user, Action.PUBLISH, data["system"])
         serializer.instance = services.map_version_publish(published_by=self.request.user, **data)
 
     @extend_schema(
@@ -274,8 +263,8 @@ class MapVersionViewSet(
         version: MapVersion = self.get_object()
         against = request.query_params.get("against", "")
         if against == "live":
-            if not permissions.may_read_live_map(request.user, version.system):
-                raise PermissionDenied
+            # For a system, VIEW is reading its live map.
+            permissions.authorise(request.user, Action.VIEW, version.system)
             new_rows, new_label = selectors.live_rows(version.system), "live"
         elif (other_pk := as_id(against)) is not None:
             other = selectors.version_get(request.user, other_pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from governance.forms import NHSDateField
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
@@ -73,16 +72,6 @@ class NHSForm(forms.Form):
         super().add_error(field, error)
         if field is not None and field in self.fields:
             self._describe()
-
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, messages in error.message_dict.items():
-                field = name if name in self.fields else None
-                for message in messages:
-                    self.add_error(field, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
 
 def _date(**kwargs: Any) -> NHSDateField:

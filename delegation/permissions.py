@@ -85,6 +85,12 @@ def may_edit_map(user: RequestUser, system: IntegratedCareSystem) -> bool:
     return landscape.is_governance_lead(user, system)
 
 
+def may_edit_some_map(user: RequestUser) -> bool:
+    """A governance lead of any system: who may write to the map at all. Asked before
+    a request is read, so a refusal never depends on (or reveals) what was sent."""
+    return landscape.systems_led_by(user).exists()
+
+
 def may_read_versions(user: RequestUser, system: IntegratedCareSystem) -> bool:
     return landscape.can(user, Action.VIEW, system)
 
@@ -386,3 +392,4 @@ policy = Policy(
 can = policy.can
 visible = policy.visible
 access = policy.access
+authorise = policy.authorise

@@ -9,11 +9,12 @@ One mechanism, used by every app:
   gets ``StaleWrite`` and nothing of theirs is saved over the first.
 - Each accepted write leaves a ``RecordChange`` (who, and each field's before/after),
   so ``StaleWrite`` can say what changed since the writer's version and who changed it.
-  Milestones keep their own update log and raise a subclass built from it.
+  Milestones, proposals and papers keep their own logs and raise subclasses built
+  from them.
 - Pages add a hidden ``version`` (``version_field``) and, on ``StaleWrite``, show the
   form again with what the person typed, the changes they missed, and the current
-  version (``rebase``): saving again is then a deliberate choice, answered 409 until
-  then. The API's half is ``governance.concurrency_api``.
+  version (``governance.forms.submit``): saving again is then a deliberate choice,
+  answered 409 until then. The API's half is ``governance.concurrency_api``.
 
 ``version=None`` skips the check; only writes no person based on a page or a read use
 it (imports that check their own plan, roll-ups, the demo).
@@ -45,7 +46,6 @@ __all__ = [
     "StaleWrite",
     "Versioned",
     "claim",
-    "rebase",
     "version_field",
     "versioned_write",
 ]
@@ -254,14 +254,4 @@ def version_field(form: forms.BaseForm, obj: models.Model) -> forms.BaseForm:
             "required": "This page is out of date: open it again and make your change.",
         },
     )
-    return form
-
-
-def rebase(form: forms.BaseForm, stale: StaleWrite) -> forms.BaseForm:
-    """Keep what they typed, now based on the version whose changes they are shown:
-    saving again is a deliberate choice over the other person's change."""
-    data = form.data.copy()
-    data[form.add_prefix("version")] = str(stale.version)
-    form.data = data
-    form.stale = stale  # type: ignore[attr-defined]
     return form

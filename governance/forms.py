@@ -1,4 +1,5 @@
-"""Form pieces every app shares: the NHS.UK date input.
+"""Form pieces every app shares: the NHS.UK date input, and ``submit``, the one
+round trip of a page's form to a service.
 
 Why not ``<input type="date">``: the browser throws away any value that is not ISO
 (``2026-07-01``), and Django localises the value it writes (``01/07/2026`` in en-GB), so
@@ -9,9 +10,15 @@ boxes) is what NHS users know, needs no script, and round-trips whatever the loc
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, QueryDict
+
+from .concurrency import StaleWrite
 
 PARTS = ("day", "month", "year")
 
@@ -127,3 +134,96 @@ class NHSDateField(forms.Field):
             return self.to_python(data) != self.to_python(initial)
         except forms.ValidationError:
             return True
+
+
+# --- one form's round trip to a service -------------------------------------------
+
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+T = TypeVar("T")
+
+
+def attach(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form: each message under its field when the form
+    has that field, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+@dataclass
+class Submission(Generic[FormT, T]):
+    """What became of one submission: ``saved`` with the service's ``result``, or the
+    form to show again, with why not (its errors, ``stale``, or ``refused``)."""
+
+    form: FormT
+    saved: bool = False
+    # The service's answer; read only when ``saved`` (then it is always set), so it is
+    # typed as the answer rather than making every caller narrow an Optional.
+    result: T = None  # type: ignore[assignment]
+    # Someone saved first: nothing was written; the page lists what they changed.
+    stale: StaleWrite | None = None
+    # Another refusal the page explains itself (e.g. an approval the map moved under).
+    refused: Exception | None = None
+    # The service's ValidationError, already on the form.
+    error: ValidationError | None = None
+
+    def status(self, invalid: int = 200) -> int:
+        """409 for a write someone else's change refused (until they save again on
+        purpose); ``invalid`` for a form with errors; else 200."""
+        if self.stale is not None or self.refused is not None:
+            return 409
+        if self.form.is_bound and self.form.errors:
+            return invalid
+        return 200
+
+
+def submit(
+    request: HttpRequest,
+    bind: Callable[[QueryDict | None, Any], FormT],
+    write: Callable[[FormT], T],
+    *,
+    rebase: bool = True,
+    refusals: tuple[type[Exception], ...] = (),
+) -> Submission[FormT, T]:
+    """Bind the form, and for a valid POST call the service; say what became of it.
+
+    Call it after the object and the right to act on it are settled (authorise before
+    validate). ``bind(data, current)`` builds the form with its related fields scoped
+    to what the user may see; ``current`` is None, or after a stale write the record as
+    it is now. ``write(form)`` calls the service with the valid form's values.
+
+    - A ``ValidationError`` from the service goes on the form (``attach``).
+    - A ``StaleWrite`` keeps what they typed, now based on the current version
+      (``rebase=False`` keeps the form as posted: a step to look at again, not retry).
+    - ``refusals``: other exceptions that mean "nothing written", kept for the page.
+    """
+    data = request.POST if request.method == "POST" else None
+    form = bind(data, None)
+    if data is None or not form.is_valid():
+        return Submission(form)
+    try:
+        result = write(form)
+    except StaleWrite as stale:
+        if rebase:
+            form = _rebased(form, bind, data, stale)
+        return Submission(form, stale=stale)
+    except refusals as refused:
+        return Submission(form, refused=refused)
+    except ValidationError as error:
+        attach(form, error)
+        return Submission(form, error=error)
+    return Submission(form, saved=True, result=result)
+
+
+def _rebased(
+    form: FormT, bind: Callable[[QueryDict | None, Any], FormT], data: QueryDict, stale: StaleWrite
+) -> FormT:
+    """What they typed, now based on the version whose changes they are shown: saving
+    again is then a deliberate choice over the other person's change."""
+    data = data.copy()
+    data[form.add_prefix("version")] = str(stale.version)
+    fresh = bind(data, stale.obj)
+    fresh.is_valid()
+    return fresh

@@ -237,6 +237,7 @@ policy = Policy(
 can = policy.can
 visible = policy.visible
 access = policy.access
+authorise = policy.authorise
 
 
 def may_use_admin(user: RequestUser) -> bool:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .ids import as_id
+from .policy import Action, Policy
 
 # Ids are PostgreSQL bigints: a larger number sent to the database is a server error.
 MAX_ID = 2**63 - 1
@@ -54,6 +55,19 @@ class Pagination(PageNumberPagination):
             if parameter["name"] in (self.page_query_param, self.page_size_query_param):
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
         return parameters
+
+
+class AccessMixin:
+    """``self.access(action)``: the viewset's object and the right to act on it in one
+    call. 404 for an object the caller may not see, exactly like a missing one (the
+    queryset holds only what they see); 403 for one they see but may not ``action``.
+    ``policy`` is the app's ``Policy``."""
+
+    policy: Policy
+
+    def access(self, action: Action | str) -> Any:
+        view: Any = self  # a GenericViewSet: it has the request and get_object
+        return self.policy.authorise(view.request.user, action, view.get_object())
 
 
 class PayloadTooLarge(exceptions.APIException):

@@ -8,7 +8,9 @@
   once per request whatever number of checks, lists and template tags it makes.
 - ``Policy``: one app's rules as two tables (may this user do this to this object;
   which objects of a kind may this user see), and ``access``: an object and the right
-  to act on it in one step, 404 for missing and invisible alike.
+  to act on it in one step, 404 for missing and invisible alike, 403 when seen but not
+  the user's to act on (``authorise`` for an object already found, ``require`` for a
+  right asked of no object).
 """
 
 from __future__ import annotations
@@ -154,10 +156,20 @@ class Policy:
         """An object and the right to act on it in one step. ``get`` is a selector,
         ``<entity>_get(user, ...)``, which answers 404 for a missing object and an
         invisible one alike; seen but not the user's to ``action`` answers 403."""
-        obj = get(user, *args, **kwargs)
-        if not self.can(user, action, obj):
-            raise PermissionDenied
+        return self.authorise(user, action, get(user, *args, **kwargs))
+
+    def authorise(self, user: Any, action: Action | str, obj: M) -> M:
+        """``obj`` (already found among what the user may see), if theirs to
+        ``action``; 403 if not. API actions use it on ``get_object()``."""
+        require(self.can(user, action, obj))
         return obj
+
+
+def require(allowed: bool, message: str = "") -> None:
+    """403 unless ``allowed``: for a right asked of no one object (may this user add
+    to any map at all?), checked before anything they sent is read."""
+    if not allowed:
+        raise PermissionDenied(message)
 
 
 def ids_in(ids: Iterable[int]) -> list[int]:

@@ -153,3 +153,4 @@ policy = Policy(
 can = policy.can
 visible = policy.visible
 access = policy.access
+authorise = policy.authorise

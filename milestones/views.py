@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import selectors as governance_selectors
+from governance.forms import Submission, submit
 from ics_portal.ids import as_id
 
 from . import permissions, selectors, services, timeline
@@ -210,32 +211,25 @@ def _form(
 @require_http_methods(["GET", "POST"])
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     programme = permissions.access(request.user, Action.ADD_MILESTONE, selectors.programme_get, pk)
-    form = _form(request, programme, None, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        note = form.cleaned_data.get("note", "")
-        try:
-            milestone = services.milestone_create(
-                programme=programme, by=request.user, note=note, **values
-            )
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Added “{milestone.title}”.")
-            return redirect("milestones:detail", pk=milestone.pk)
+    done = submit(
+        request,
+        lambda data, _: _form(request, programme, None, data),
+        lambda form: services.milestone_create(
+            programme=programme,
+            by=request.user,
+            note=form.cleaned_data.get("note", ""),
+            **form.values(),
+        ),
+    )
+    if done.saved:
+        messages.success(request, f"Added “{done.result.title}”.")
+        return redirect("milestones:detail", pk=done.result.pk)
     return render(
         request,
         "milestones/milestone_form.html",
-        {"form": form, "programme": programme, "milestone": None},
+        {"form": done.form, "programme": programme, "milestone": None},
+        status=done.status(),
     )
-
-
-def _attach(form: MilestoneForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -243,39 +237,70 @@ def _attach(form: MilestoneForm, error: ValidationError) -> None:
 def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = permissions.access(request.user, Action.EDIT, selectors.milestone_get, pk)
     programme = milestone.programme
-    form = _form(request, programme, milestone, request.POST if request.method == "POST" else None)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        try:
-            services.milestone_update(
-                milestone=milestone,
-                by=request.user,
-                version=form.cleaned_data.get("version"),
-                note=form.cleaned_data.get("note", ""),
-                source=UpdateSource.FORM,
-                **values,
-            )
-        except services.StaleMilestone as error:
-            # Keep everything they typed, now based on the version they have been shown
-            # the changes of: saving again is a deliberate choice over the other change.
-            stale = error
-            data = request.POST.copy()
-            data["version"] = str(error.milestone.version)
-            form = _form(request, programme, error.milestone, data)
-            form.is_valid()
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Saved “{milestone.title}”.")
-            return redirect("milestones:detail", pk=milestone.pk)
-    status = 409 if stale else 200
+    done = submit(
+        request,
+        # After a stale write: the form again on the milestone as it is now.
+        lambda data, current: _form(request, programme, current or milestone, data),
+        lambda form: services.milestone_update(
+            milestone=milestone,
+            by=request.user,
+            version=form.cleaned_data.get("version"),
+            note=form.cleaned_data.get("note", ""),
+            source=UpdateSource.FORM,
+            **form.values(),
+        ),
+    )
+    if done.saved:
+        messages.success(request, f"Saved “{milestone.title}”.")
+        return redirect("milestones:detail", pk=milestone.pk)
     return render(
         request,
         "milestones/milestone_form.html",
-        {"form": form, "programme": programme, "milestone": milestone, "stale": stale},
-        status=status,
+        {"form": done.form, "programme": programme, "milestone": milestone, "stale": done.stale},
+        status=done.status(),
     )
+
+
+def _inline_error(done: Submission) -> str:
+    """Why the row was not changed, said in the row, so without its title."""
+    if done.stale is not None:
+        what = f" ({done.stale.what})." if done.stale.what else "."
+        return f"{done.stale.who or 'Someone else'} changed it since you loaded the page{what}"
+    if done.error is not None:
+        return " ".join(_error_text(done.error))
+    form = done.form
+    return " ".join(f"{form.fields[f].label or f}: {' '.join(e)}" for f, e in form.errors.items())
+
+
+def _inline_row(
+    request: HttpRequest, pk: int, error: str, done: Submission, **extra: Any
+) -> HttpResponse:
+    """The table row again, for htmx to swap in."""
+    row = selectors.milestone_get(request.user, pk)
+    context = {
+        "m": row,
+        "updatable": {row.pk},
+        "statuses": Status.choices,
+        "row_error": error,
+        "row_saved": not error,
+        "row_stale": done.stale is not None,
+        "may_bulk": True,
+        "live": True,
+    }
+    return render(request, "milestones/_row.html", {**context, **extra})
+
+
+def _inline_conflict(request: HttpRequest, pk: int, done: Submission, **extra: Any) -> HttpResponse:
+    """Without JavaScript a redirect would drop what they typed: show the change they
+    missed beside their own update, ready to save again on purpose."""
+    current = selectors.milestone_get(request.user, pk)
+    context = {
+        "m": current,
+        "stale": done.stale,
+        "statuses": Status.choices,
+        "has_children": current.has_children,
+    }
+    return render(request, "milestones/conflict.html", {**context, **extra}, status=409)
 
 
 @login_required
@@ -283,79 +308,33 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_inline(request: HttpRequest, pk: int) -> HttpResponse:
     """Status and progress from the table row; htmx swaps the row, otherwise redirect."""
     milestone = permissions.access(request.user, Action.UPDATE, selectors.milestone_get, pk)
-    form = InlineUpdateForm(request.POST)
-    error = ""
-    stale = None
-    if form.is_valid():
+
+    def write(form: InlineUpdateForm) -> Milestone:
         data = form.cleaned_data
-        try:
-            services.milestone_update(
-                milestone=milestone,
-                by=request.user,
-                version=data["version"],
-                note=data["note"],
-                source=UpdateSource.INLINE,
-                status=data["status"],
-                progress=data["progress"],
-            )
-        except services.StaleMilestone as conflict:
-            stale = conflict
-            # Said in the milestone's own row, so without repeating its title.
-            error = f"{conflict.who or 'Someone else'} changed it since you loaded the page" + (
-                f" ({conflict.what})." if conflict.what else "."
-            )
-        except ValidationError as refused:
-            error = " ".join(_error_text(refused))
-    else:
-        error = " ".join(
-            f"{form.fields[f].label or f}: {' '.join(e)}" for f, e in form.errors.items()
+        return services.milestone_update(
+            milestone=milestone,
+            by=request.user,
+            version=data["version"],
+            note=data["note"],
+            source=UpdateSource.INLINE,
+            status=data["status"],
+            progress=data["progress"],
         )
+
+    # A row is looked at again, not resubmitted as it was: no rebase.
+    done = submit(request, lambda data, _: InlineUpdateForm(data), write, rebase=False)
+    error = "" if done.saved else _inline_error(done)
     back = _next_url(request, reverse("milestones:detail", args=[pk]))
     # What they asked for, put back in the controls when it was not saved.
     kept = (
-        {
-            "status": form.cleaned_data["status"],
-            "progress": form.cleaned_data["progress"],
-            "note": form.cleaned_data["note"],
-        }
-        if stale is not None
+        {name: done.form.cleaned_data[name] for name in ("status", "progress", "note")}
+        if done.stale is not None
         else None
     )
     if _is_htmx(request):
-        row = selectors.milestone_get(request.user, pk)
-        return render(
-            request,
-            "milestones/_row.html",
-            {
-                "m": row,
-                "updatable": {row.pk},
-                "statuses": Status.choices,
-                "row_error": error,
-                "row_saved": not error,
-                "row_stale": stale is not None,
-                "kept": kept,
-                "here": back,
-                "may_bulk": True,
-                "live": True,
-            },
-        )
-    if stale is not None:
-        # Without JavaScript a redirect would drop what they typed: show the change
-        # they missed beside their own update, ready to save again on purpose.
-        current = selectors.milestone_get(request.user, pk)
-        return render(
-            request,
-            "milestones/conflict.html",
-            {
-                "m": current,
-                "stale": stale,
-                "kept": kept,
-                "statuses": Status.choices,
-                "back": back,
-                "has_children": current.has_children,
-            },
-            status=409,
-        )
+        return _inline_row(request, pk, error, done, kept=kept, here=back)
+    if done.stale is not None:
+        return _inline_conflict(request, pk, done, kept=kept, back=back)
     if error:
         messages.error(request, f"“{milestone.title}” was not changed. {error}")
     else:

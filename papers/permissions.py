@@ -82,6 +82,7 @@ policy = Policy("papers", rules={Paper: _can_paper}, lists={Paper: visible_paper
 can = policy.can
 visible = policy.visible
 access = policy.access
+authorise = policy.authorise
 
 
 def may_read_system(user: RequestUser, system: IntegratedCareSystem) -> bool:

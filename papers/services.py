@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
 
+from governance.concurrency import StaleWrite
 from governance.models import Body, IntegratedCareSystem
 
 from .blueprints import BLUEPRINTS
@@ -73,24 +74,26 @@ def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-class Stale(Exception):
+class Stale(StaleWrite):
     """The record changed after the caller loaded it; nothing was saved.
 
-    ``changes`` are the logged events the caller had not seen (newest first), so the
-    page can say what changed and by whom, and keep what they typed.
+    The shared ``StaleWrite`` (so pages handle it like any other), told from the
+    paper's own events: ``changes`` are those the caller had not seen (newest first),
+    so the page can say what changed and by whom, and keep what they typed.
     """
 
     def __init__(self, obj: models.Model, part: str, paper: Paper, based_on: int) -> None:
         self.obj = obj
         self.based_on = based_on
-        self.changes = list(
-            paper.events.filter(part=part, version__gt=based_on).select_related("by")
-        )
-        self.who = ", ".join(dict.fromkeys(_user_name(e.by) for e in self.changes if e.by))
-        self.what = "; ".join(e.what for e in reversed(self.changes))
-        super().__init__(
+        events = list(paper.events.filter(part=part, version__gt=based_on).select_related("by"))
+        self.changes = events  # type: ignore[assignment]  # events stand in for RecordChange rows
+        self.who = ", ".join(dict.fromkeys(_user_name(e.by) for e in events if e.by))
+        self.what = "; ".join(e.what for e in reversed(events))
+        # The message is said here, from the events; StaleWrite's own reads RecordChange.
+        Exception.__init__(
+            self,
             f"It was changed{f' by {self.who}' if self.who else ''} since you loaded it"
-            f"{f' ({self.what})' if self.what else ''}. Nothing was saved over that change."
+            f"{f' ({self.what})' if self.what else ''}. Nothing was saved over that change.",
         )
 
 

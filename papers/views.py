@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from governance import permissions as governance_permissions
+from governance.forms import submit
 
 from . import downloads, gather, permissions, rendering, selectors, services
 from .forms import (
@@ -26,7 +26,7 @@ from .forms import (
     SectionAddForm,
     SectionForm,
 )
-from .models import Paper, PaperBuild, PaperState
+from .models import Paper, PaperBuild, PaperState, Recommendation
 from .permissions import Action
 
 
@@ -39,14 +39,6 @@ def _paper(request: HttpRequest, pk: Any, action: Action = Action.VIEW) -> Paper
             raise PermissionDenied("Only a draft can be edited: return the paper to draft first.")
         raise PermissionDenied("You may not do that to this paper.")
     return paper
-
-
-def _attach(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _flags(request: HttpRequest, paper: Paper) -> dict[str, bool]:
@@ -82,17 +74,15 @@ def _led_systems(request: HttpRequest) -> list:
 def paper_new(request: HttpRequest) -> HttpResponse:
     if not permissions.bodies_to_write_for(request.user).exists():
         raise PermissionDenied("You write papers for no body.")
-    form = PaperCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            paper = services.paper_create(by=request.user, **data)
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Created “{paper.title}” from its template.")
-            return redirect("papers:detail", pk=paper.pk)
-    return render(request, "papers/paper_new.html", {"form": form})
+    done = submit(
+        request,
+        lambda data, _: PaperCreateForm(data, user=request.user),
+        lambda form: services.paper_create(by=request.user, **form.cleaned_data),
+    )
+    if done.saved:
+        messages.success(request, f"Created “{done.result.title}” from its template.")
+        return redirect("papers:detail", pk=done.result.pk)
+    return render(request, "papers/paper_new.html", {"form": done.form})
 
 
 @login_required
@@ -128,41 +118,26 @@ def paper_preview(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(rendering.html_of(gather.snapshot(paper), for_browser=True))
 
 
-def _stale_context(stale: services.Stale | None) -> dict[str, Any]:
-    return {"stale": stale}
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_edit(request: HttpRequest, pk: int) -> HttpResponse:
     paper = _paper(request, pk, Action.EDIT)
-    form = PaperForm(request.POST or None, instance=paper)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.paper_update(
-                paper=paper,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except services.Stale as error:
-            stale = error
-            data = request.POST.copy()
-            data["version"] = str(error.obj.version)
-            # Shown against the current record, keeping everything they typed.
-            form = PaperForm(data, instance=Paper.objects.get(pk=paper.pk))
-            form.is_valid()
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "Saved the cover sheet.")
-            return redirect("papers:detail", pk=paper.pk)
+    done = submit(
+        request,
+        # After a stale write: shown against the current record, keeping what they typed.
+        lambda data, current: PaperForm(data, instance=current or paper),
+        lambda form: services.paper_update(
+            paper=paper, by=request.user, version=form.cleaned_data["version"], **form.changes()
+        ),
+    )
+    if done.saved:
+        messages.success(request, "Saved the cover sheet.")
+        return redirect("papers:detail", pk=paper.pk)
     return render(
         request,
         "papers/paper_edit.html",
-        {"form": form, "paper": paper, **_stale_context(stale)},
-        status=409 if stale else 200,
+        {"form": done.form, "paper": paper, "stale": done.stale},
+        status=done.status(),
     )
 
 
@@ -171,32 +146,21 @@ def paper_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def section_edit(request: HttpRequest, pk: int, section: int) -> HttpResponse:
     paper = _paper(request, pk, Action.EDIT)
     obj = selectors.section_get(paper, section)
-    form = SectionForm(request.POST or None, instance=obj)
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.section_update(
-                section=obj,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except services.Stale as error:
-            stale = error
-            data = request.POST.copy()
-            data["version"] = str(error.obj.version)
-            form = SectionForm(data, instance=selectors.section_get(paper, section))
-            form.is_valid()
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, f"Saved section “{form.cleaned_data['heading']}”.")
-            return redirect(reverse("papers:detail", args=[paper.pk]) + f"#section-{obj.pk}")
+    done = submit(
+        request,
+        lambda data, current: SectionForm(data, instance=current or obj),
+        lambda form: services.section_update(
+            section=obj, by=request.user, version=form.cleaned_data["version"], **form.changes()
+        ),
+    )
+    if done.saved:
+        messages.success(request, f"Saved section “{done.form.cleaned_data['heading']}”.")
+        return redirect(reverse("papers:detail", args=[paper.pk]) + f"#section-{obj.pk}")
     return render(
         request,
         "papers/section_edit.html",
-        {"form": form, "paper": paper, "section": obj, **_stale_context(stale)},
-        status=409 if stale else 200,
+        {"form": done.form, "paper": paper, "section": obj, "stale": done.stale},
+        status=done.status(),
     )
 
 
@@ -231,36 +195,27 @@ def recommendation_edit(request: HttpRequest, pk: int, rec: int | None = None) -
         services.recommendation_delete(recommendation=obj, by=request.user)
         messages.success(request, f"Removed recommendation {obj.number}.")
         return redirect("papers:detail", pk=paper.pk)
-    form = RecommendationForm(request.POST or None, instance=obj)
-    stale = None
-    if request.method == "POST" and form.is_valid():
+
+    def write(form: RecommendationForm) -> Recommendation:
         data = {"action": form.cleaned_data["action"], "text": form.cleaned_data["text"]}
-        try:
-            if obj is None:
-                services.recommendation_add(paper=paper, by=request.user, **data)
-            else:
-                services.recommendation_update(
-                    recommendation=obj,
-                    by=request.user,
-                    version=form.cleaned_data["version"],
-                    **data,
-                )
-        except services.Stale as error:
-            stale = error
-            post = request.POST.copy()
-            post["version"] = str(error.obj.version)
-            form = RecommendationForm(post, instance=selectors.recommendation_get(paper, rec))
-            form.is_valid()
-        except ValidationError as error:
-            _attach(form, error)
-        else:
-            messages.success(request, "Saved the recommendation.")
-            return redirect(reverse("papers:detail", args=[paper.pk]) + "#recommendations")
+        if obj is None:
+            return services.recommendation_add(paper=paper, by=request.user, **data)
+        version = form.cleaned_data["version"]
+        return services.recommendation_update(
+            recommendation=obj, by=request.user, version=version, **data
+        )
+
+    done = submit(
+        request, lambda data, current: RecommendationForm(data, instance=current or obj), write
+    )
+    if done.saved:
+        messages.success(request, "Saved the recommendation.")
+        return redirect(reverse("papers:detail", args=[paper.pk]) + "#recommendations")
     return render(
         request,
         "papers/recommendation_edit.html",
-        {"form": form, "paper": paper, "rec": obj, **_stale_context(stale)},
-        status=409 if stale else 200,
+        {"form": done.form, "paper": paper, "rec": obj, "stale": done.stale},
+        status=done.status(),
     )
 
 

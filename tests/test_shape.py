@@ -39,7 +39,6 @@ PARTS = (
 
 LONG_MODULES = {
     "governance/demo.py": "demo data: the NEL landscape written out record by record",
-    "delegation/views.py": "split by the shape branch",
 }
 
 LONG_FUNCTIONS = {
@@ -48,7 +47,6 @@ LONG_FUNCTIONS = {
     "delegation/demo.py:_load_nel": "demo data loader: the NEL map, entry by entry",
     "milestones/demo.py:_load_ics": "demo data loader: the ICS programme's milestones",
     "milestones/demo.py:_load_tht": "demo data loader: THT's programme's milestones",
-    "milestones/views.py:milestone_inline": "split by the shape branch",
 }
 
 # Modules with no test module of their own, and where they are tested instead.

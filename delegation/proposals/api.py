@@ -19,9 +19,11 @@ from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
 from governance.models import Body, BodyKind
+from ics_portal.api import AccessMixin
 
 from .. import permissions
 from ..models import Proposal, ProposalItem
+from ..permissions import Action
 from . import selectors, services, transitions
 from . import serializers as s
 from .approval import ApprovalRefused
@@ -36,11 +38,6 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _require(request: Request, action_: str, obj: Any) -> None:
-    if not permissions.can(request.user, action_, obj):
-        raise exceptions.PermissionDenied
-
-
 def _guard(call: Any, **kwargs: Any) -> Any:
     try:
         return call(**kwargs)
@@ -51,6 +48,7 @@ def _guard(call: Any, **kwargs: Any) -> Any:
 
 
 class ProposalViewSet(
+    AccessMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -59,6 +57,7 @@ class ProposalViewSet(
 ):
     filterset_class = ProposalFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
+    policy = permissions.policy
 
     def get_queryset(self) -> QuerySet[Proposal]:
         return selectors.proposals_queryset(self.request.user).order_by("-created_at", "-pk")
@@ -85,8 +84,7 @@ class ProposalViewSet(
 
     @extend_schema(responses={200: s.ProposalSerializer, **_CONFLICT})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        proposal = self.get_object()
-        _require(request, "edit", proposal)
+        proposal = self.access(Action.EDIT)
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -111,9 +109,8 @@ class ProposalViewSet(
     @action(detail=True, methods=["get", "post"])
     def items(self, request: Request, pk: str | None = None) -> Response:
         """The proposal's items in order; POST adds one (draft only)."""
-        proposal = self.get_object()
         if request.method == "POST":
-            _require(request, "edit", proposal)
+            proposal = self.access(Action.EDIT)
             body = s.ProposalItemWriteSerializer(data=request.data)
             body.scope(proposal)
             body.is_valid(raise_exception=True)
@@ -123,6 +120,7 @@ class ProposalViewSet(
                 raise exceptions.ValidationError({"kind": ["Choose what the item does."]})
             item = services.item_create(proposal=proposal, by=request.user, **data)
             return Response(s.ProposalItemSerializer(item).data, status=status.HTTP_201_CREATED)
+        proposal = self.get_object()
         page = self.paginate_queryset(proposal.items.order_by("order", "pk"))
         return self.get_paginated_response(s.ProposalItemSerializer(page, many=True).data)
 
@@ -133,9 +131,8 @@ class ProposalViewSet(
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str | None = None) -> Response:
         """Comments oldest first (withdrawn ones keep their place, without their words)."""
-        proposal = self.get_object()
         if request.method == "POST":
-            _require(request, "comment", proposal)
+            proposal = self.access(Action.COMMENT)
             body = s.CommentWriteSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             data = body.validated_data
@@ -151,6 +148,7 @@ class ProposalViewSet(
                 proposal=proposal, author=request.user, text=data["text"], item=item, parent=parent
             )
             return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        proposal = self.get_object()
         rows = proposal.comments.select_related("author").order_by("created_at", "pk")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.CommentSerializer(page, many=True).data)
@@ -162,15 +160,15 @@ class ProposalViewSet(
     @action(detail=True, methods=["get", "post"])
     def positions(self, request: Request, pk: str | None = None) -> Response:
         """Every position recorded, oldest first; the current ones have no ``replaced_at``."""
-        proposal = self.get_object()
         if request.method == "POST":
-            _require(request, "position", proposal)
+            proposal = self.access(Action.POSITION)
             body = s.PositionSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             position = services.position_record(
                 proposal=proposal, member=request.user, **body.validated_data
             )
             return Response(s.PositionSerializer(position).data, status=status.HTTP_201_CREATED)
+        proposal = self.get_object()
         rows = proposal.positions.select_related("member").order_by("recorded_at", "pk")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.PositionSerializer(page, many=True).data)
@@ -185,8 +183,7 @@ class ProposalViewSet(
         return self.get_paginated_response(s.TransitionLogSerializer(page, many=True).data)
 
     def _transition(self, request: Request, name: str, serializer: type) -> Response:
-        proposal = self.get_object()
-        _require(request, name, proposal)
+        proposal = self.access(name)
         body = serializer(data=request.data)
         if name == "decide":
             system = proposal.system_id
@@ -251,12 +248,14 @@ class ProposalViewSet(
 
 
 class ProposalItemViewSet(
+    AccessMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     http_method_names = ["get", "patch", "delete", "head", "options"]
+    policy = permissions.policy
 
     def get_queryset(self) -> QuerySet[ProposalItem]:
         return permissions.visible_proposal_items(self.request.user).select_related(
@@ -270,8 +269,7 @@ class ProposalItemViewSet(
 
     @extend_schema(responses={200: s.ProposalItemSerializer, **_CONFLICT})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        item = self.get_object()
-        _require(request, "edit", item)
+        item = self.access(Action.EDIT)
         body = s.ProposalItemWriteSerializer(data=request.data)
         body.scope(item.proposal)
         body.is_valid(raise_exception=True)
@@ -287,12 +285,13 @@ class ProposalItemViewSet(
         return self.partial_update(request, *args, **kwargs)
 
     def perform_destroy(self, instance: ProposalItem) -> None:
-        _require(self.request, "edit", instance)
+        permissions.authorise(self.request.user, Action.EDIT, instance)
         services.item_delete(item=instance, by=self.request.user)
 
 
-class ProposalCommentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProposalCommentViewSet(AccessMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = s.CommentSerializer
+    policy = permissions.policy
 
     def get_queryset(self) -> QuerySet:
         return permissions.visible_proposal_comments(self.request.user).select_related(
@@ -303,8 +302,7 @@ class ProposalCommentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Withdraw your own comment: it stays in its thread, marked withdrawn."""
-        comment = self.get_object()
-        _require(request, "withdraw", comment)
+        comment = self.access(Action.WITHDRAW)
         comment = services.comment_withdraw(comment=comment, by=request.user)
         return Response(s.CommentSerializer(comment).data)
 

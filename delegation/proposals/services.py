@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from governance.concurrency import StaleWrite
 from governance.models import Body, BodyKind, IntegratedCareSystem
 
 from ..models import (
@@ -53,28 +54,33 @@ def user_name(user: User | None) -> str:
     return user.get_full_name() or user.get_username()
 
 
-class Stale(Exception):
+class Stale(StaleWrite):
     """The proposal or item changed after the caller loaded it; nothing was saved.
 
-    ``changes`` are the recorded edits the caller had not seen, newest first, so a page
-    can say what changed and who changed it and keep what they typed.
+    The shared ``StaleWrite`` (so pages handle it like any other), told from the
+    proposal's own log: ``changes`` are the recorded edits the caller had not seen,
+    newest first, so a page can say what changed and who changed it and keep what
+    they typed.
     """
 
     def __init__(self, target: Proposal | ProposalItem, based_on: int) -> None:
-        self.target = target
+        self.obj = self.target = target
         self.based_on = based_on
         changes = ProposalChange.objects.filter(version__gt=based_on).select_related("changed_by")
         if isinstance(target, ProposalItem):
             changes = changes.filter(item=target)
         else:
             changes = changes.filter(proposal=target, item__isnull=True)
-        self.changes = list(changes.order_by("-changed_at", "-pk"))
-        self.who = ", ".join(dict.fromkeys(user_name(c.changed_by) for c in self.changes))
-        self.what = "; ".join(c.summary for c in reversed(self.changes))
+        logged = list(changes.order_by("-changed_at", "-pk"))
+        self.changes = logged  # type: ignore[assignment]  # log rows stand in for RecordChange rows
+        self.who = ", ".join(dict.fromkeys(user_name(c.changed_by) for c in logged))
+        self.what = "; ".join(c.summary for c in reversed(logged))
         name = str(target)
-        super().__init__(
+        # The message is said here, from the log; StaleWrite's own reads RecordChange.
+        Exception.__init__(
+            self,
             f"“{name}” was changed{f' by {self.who}' if self.who else ''} since you loaded "
-            f"it{f' ({self.what})' if self.what else ''}. Nothing was saved over that change."
+            f"it{f' ({self.what})' if self.what else ''}. Nothing was saved over that change.",
         )
 
 

@@ -8,13 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import selectors as landscape
+from governance.forms import Submission, submit
 
 from .. import permissions
 from ..models import ItemKind, Proposal, ProposalItem
@@ -22,11 +23,6 @@ from ..permissions import Action
 from . import forms, selectors, services, transitions
 from .approval import ApprovalRefused
 from .workflow import TRANSITIONS
-
-
-def _require(request: HttpRequest, action: str, obj: Any) -> None:
-    if not permissions.can(request.user, action, obj):
-        raise PermissionDenied
 
 
 def _context(request: HttpRequest, system: Any, **extra: Any) -> dict[str, Any]:
@@ -96,39 +92,37 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, system: Any, form: Any, *, title: str, submit: str, back: str,
-    stale: Any = None, intro: str = "", template: str = "delegation/proposals/form.html",
-    **extra: Any,
+    request: HttpRequest, system: Any, done: Submission, *, title: str, submit: str, back: str,
+    intro: str = "", **extra: Any,
 ) -> HttpResponse:  # fmt: skip
+    """The form again; 409 after a stale write, keeping what they typed."""
     context = _context(
-        request, system, form=form, title=title, submit=submit, back=back, stale=stale,
-        intro=intro, **extra,
+        request, system, form=done.form, title=title, submit=submit, back=back,
+        stale=done.stale, intro=intro, **extra,
     )  # fmt: skip
-    return render(request, template, context, status=409 if stale else 200)
+    return render(request, "delegation/proposals/form.html", context, status=done.status())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, system: str) -> HttpResponse:
-    ics = landscape.system_get(request.user, system)
-    _require(request, Action.PROPOSE, ics)
+    ics = permissions.access(request.user, Action.PROPOSE, landscape.system_get, system)
     bodies = permissions.proposing_bodies(request.user, ics)
-    form = forms.ProposalCreateForm(request.POST or None, bodies=bodies)
-    if request.method == "POST" and form.is_valid():
-        try:
-            proposal = services.proposal_create(
-                body=form.cleaned_data["body"],
-                reference=form.cleaned_data["reference"],
-                drafted_by=request.user,
-                **form.values(),
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Drafted {proposal.reference}. Now add its items.")
-            return redirect("delegation:proposal_item_create", pk=proposal.pk)
+    done = submit(
+        request,
+        lambda data, _: forms.ProposalCreateForm(data, bodies=bodies),
+        lambda form: services.proposal_create(
+            body=form.cleaned_data["body"],
+            reference=form.cleaned_data["reference"],
+            drafted_by=request.user,
+            **form.values(),
+        ),
+    )
+    if done.saved:
+        messages.success(request, f"Drafted {done.result.reference}. Now add its items.")
+        return redirect("delegation:proposal_item_create", pk=done.result.pk)
     return _form_page(
-        request, ics, form, title="Draft a delegation proposal", submit="Save draft",
+        request, ics, done, title="Draft a delegation proposal", submit="Save draft",
         back=reverse("delegation:proposal_list", args=[ics.slug]),
     )  # fmt: skip
 
@@ -142,32 +136,24 @@ def _proposal_initial(proposal: Proposal) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get(request.user, pk)
-    _require(request, Action.EDIT, proposal)
-    form = forms.ProposalForm(request.POST or None, initial=_proposal_initial(proposal))
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proposal_update(
-                proposal=proposal,
-                by=request.user,
-                version=form.cleaned_data["version"],
-                **{k: v for k, v in form.values().items() if k in services.PROPOSAL_FIELDS},
-            )
-        except services.Stale as error:
-            stale = error
-            data = request.POST.copy()
-            data["version"] = str(error.target.version)
-            form = forms.ProposalForm(data)
-            form.is_valid()
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Saved {proposal.reference}.")
-            return _detail(proposal)
+    proposal = permissions.access(request.user, Action.EDIT, selectors.proposal_get, pk)
+    initial = _proposal_initial(proposal)
+    done = submit(
+        request,
+        lambda data, _: forms.ProposalForm(data, initial=initial),
+        lambda form: services.proposal_update(
+            proposal=proposal,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            **{k: v for k, v in form.values().items() if k in services.PROPOSAL_FIELDS},
+        ),
+    )
+    if done.saved:
+        messages.success(request, f"Saved {proposal.reference}.")
+        return _detail(proposal)
     return _form_page(
-        request, proposal.system, form, title=f"Edit {proposal.reference}", submit="Save",
-        back=reverse("delegation:proposal_detail", args=[pk]), stale=stale,
+        request, proposal.system, done, title=f"Edit {proposal.reference}", submit="Save",
+        back=reverse("delegation:proposal_detail", args=[pk]),
     )  # fmt: skip
 
 
@@ -179,32 +165,28 @@ def _item_kind(request: HttpRequest) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get(request.user, pk)
-    _require(request, Action.EDIT, proposal)
+    proposal = permissions.access(request.user, Action.EDIT, selectors.proposal_get, pk)
     back = reverse("delegation:proposal_detail", args=[pk])
     kind = _item_kind(request)
     if not kind:
         # Without JavaScript: choose the kind first, then the fields it uses.
-        form = forms.KindForm(request.GET or None)
+        choose: Submission[forms.KindForm, None] = Submission(forms.KindForm(request.GET or None))
         return _form_page(
-            request, proposal.system, form, title=f"Add an item to {proposal.reference}",
+            request, proposal.system, choose, title=f"Add an item to {proposal.reference}",
             submit="Continue", back=back, method="get",
         )  # fmt: skip
-    form = forms.ItemForm(
-        request.POST if request.method == "POST" else None, proposal=proposal, kind=kind
+    done = submit(
+        request,
+        lambda data, _: forms.ItemForm(data, proposal=proposal, kind=kind),
+        lambda form: services.item_create(
+            proposal=proposal, by=request.user, kind=kind, **form.values()
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.item_create(
-                proposal=proposal, by=request.user, kind=kind, **form.values()
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Added item {item.order}.")
-            return _detail(proposal, f"item-{item.pk}")
+    if done.saved:
+        messages.success(request, f"Added item {done.result.order}.")
+        return _detail(proposal, f"item-{done.result.pk}")
     return _form_page(
-        request, proposal.system, form, title=ItemKind(kind).label, submit="Add item",
+        request, proposal.system, done, title=ItemKind(kind).label, submit="Add item",
         back=back, hidden={"kind": kind}, intro=f"An item of {proposal.reference} {proposal.title}.",
     )  # fmt: skip
 
@@ -220,57 +202,46 @@ def _item_initial(item: ProposalItem) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk)
-    _require(request, Action.EDIT, item)
+    item = permissions.access(request.user, Action.EDIT, selectors.item_get, pk)
     proposal = item.proposal
-    form = forms.ItemForm(
-        request.POST if request.method == "POST" else None,
-        initial=_item_initial(item),
-        proposal=proposal,
-        kind=item.kind,
+    initial = _item_initial(item)
+
+    def bind(data: QueryDict | None, _: Any) -> forms.ItemForm:
+        return forms.ItemForm(data, initial=initial, proposal=proposal, kind=item.kind)
+
+    done = submit(
+        request,
+        bind,
+        lambda form: services.item_update(
+            item=item, by=request.user, version=form.cleaned_data["version"], **form.values()
+        ),
     )
-    stale = None
-    if request.method == "POST" and form.is_valid():
-        values = form.values()
-        try:
-            services.item_update(
-                item=item, by=request.user, version=form.cleaned_data["version"], **values
-            )
-        except services.Stale as error:
-            stale = error
-            data = request.POST.copy()
-            data["version"] = str(error.target.version)
-            form = forms.ItemForm(data, proposal=proposal, kind=item.kind)
-            form.is_valid()
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Saved item {item.order}.")
-            return _detail(proposal, f"item-{item.pk}")
+    if done.saved:
+        messages.success(request, f"Saved item {item.order}.")
+        return _detail(proposal, f"item-{item.pk}")
     return _form_page(
-        request, proposal.system, form, title=f"Item {item.order}: {item.get_kind_display()}",
+        request, proposal.system, done, title=f"Item {item.order}: {item.get_kind_display()}",
         submit="Save item", back=reverse("delegation:proposal_detail", args=[proposal.pk]),
-        stale=stale,
     )  # fmt: skip
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk)
-    _require(request, Action.EDIT, item)
-    form = forms.TransitionForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            services.item_delete(item=item, by=request.user)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Removed item {item.order}.")
-            return _detail(item.proposal)
-    form.fields.pop("note")
+    item = permissions.access(request.user, Action.EDIT, selectors.item_get, pk)
+
+    def bind(data: QueryDict | None, _: Any) -> forms.TransitionForm:
+        # A confirmation: nothing to type, so no note.
+        form = forms.TransitionForm(data)
+        form.fields.pop("note")
+        return form
+
+    done = submit(request, bind, lambda _: services.item_delete(item=item, by=request.user))
+    if done.saved:
+        messages.success(request, f"Removed item {item.order}.")
+        return _detail(item.proposal)
     return _form_page(
-        request, item.proposal.system, form, title=f"Remove item {item.order}?",
+        request, item.proposal.system, done, title=f"Remove item {item.order}?",
         submit="Remove item", back=reverse("delegation:proposal_detail", args=[item.proposal_id]),
         intro=str(item),
     )  # fmt: skip
@@ -282,8 +253,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get(request.user, pk)
-    _require(request, Action.COMMENT, proposal)
+    proposal = permissions.access(request.user, Action.COMMENT, selectors.proposal_get, pk)
     form = forms.CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Write your comment before sending it.")
@@ -309,8 +279,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = selectors.comment_get(request.user, pk)
-    _require(request, Action.WITHDRAW, comment)
+    comment = permissions.access(request.user, Action.WITHDRAW, selectors.comment_get, pk)
     services.comment_withdraw(comment=comment, by=request.user)
     messages.success(request, "Your comment was withdrawn; a note of it stays in the thread.")
     return _detail(comment.proposal, f"comment-{comment.pk}")
@@ -319,19 +288,19 @@ def comment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_record(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get(request.user, pk)
-    _require(request, Action.POSITION, proposal)
-    form = forms.PositionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.position_record(proposal=proposal, member=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Your position is recorded.")
-            return _detail(proposal, "positions")
+    proposal = permissions.access(request.user, Action.POSITION, selectors.proposal_get, pk)
+    done = submit(
+        request,
+        lambda data, _: forms.PositionForm(data),
+        lambda form: services.position_record(
+            proposal=proposal, member=request.user, **form.cleaned_data
+        ),
+    )
+    if done.saved:
+        messages.success(request, "Your position is recorded.")
+        return _detail(proposal, "positions")
     return _form_page(
-        request, proposal.system, form, title=f"Your position on {proposal.reference}",
+        request, proposal.system, done, title=f"Your position on {proposal.reference}",
         submit="Record my position", back=reverse("delegation:proposal_detail", args=[pk]),
     )  # fmt: skip
 
@@ -358,47 +327,42 @@ def proposal_transition(request: HttpRequest, pk: int, action: str) -> HttpRespo
     transition = TRANSITIONS.get(action.replace("-", "_"))
     if transition is None:
         raise Http404("No such action.")
-    proposal = selectors.proposal_get(request.user, pk)
-    _require(request, transition.name, proposal)
+    proposal = permissions.access(request.user, transition.name, selectors.proposal_get, pk)
     form_class = forms.TRANSITION_FORMS.get(transition.name, forms.TransitionForm)
     kwargs = {"proposal": proposal} if transition.name == "decide" else {}
     initial = {"version": proposal.version, "review_closes_on": proposal.review_closes_on}
-    form = form_class(request.POST or None, initial=initial, **kwargs)
-    stale = refused = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _run(request, proposal, transition.name, dict(form.cleaned_data))
-        except services.Stale as error:
-            stale = error
-        except ApprovalRefused as error:
-            refused = error
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"{proposal.reference}: {transition.label.lower()} — done.")
-            return _detail(proposal)
+    done = submit(
+        request,
+        lambda data, _: form_class(data, initial=initial, **kwargs),
+        lambda form: _run(request, proposal, transition.name, dict(form.cleaned_data)),
+        # Not a retry: whoever moved the proposal first is to be read before going on.
+        rebase=False,
+        refusals=(ApprovalRefused,),
+    )
+    if done.saved:
+        messages.success(request, f"{proposal.reference}: {transition.label.lower()} — done.")
+        return _detail(proposal)
     return render(
         request,
         "delegation/proposals/transition.html",
         _context(
             request,
             proposal.system,
-            form=form,
+            form=done.form,
             proposal=proposal,
             transition=transition,
-            stale=stale,
-            refused=refused,
+            stale=done.stale,
+            refused=done.refused,
             back=reverse("delegation:proposal_detail", args=[pk]),
         ),
-        status=409 if (stale or refused) else 200,
+        status=done.status(),
     )
 
 
 @login_required
 @require_POST
 def proposal_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get(request.user, pk)
-    _require(request, Action.REOPEN, proposal)
+    proposal = permissions.access(request.user, Action.REOPEN, selectors.proposal_get, pk)
     try:
         new = transitions.proposal_reopen(proposal=proposal, by=request.user)
     except ValidationError as error:

@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 
-from governance.forms import NHSDateField
+from governance.concurrency import StaleWrite
+from governance.forms import NHSDateField, submit
 
 
 class _Form(forms.Form):
@@ -73,3 +75,106 @@ def test_an_unchanged_date_has_not_changed():
     form = _Form(_boxes("due", "1", "7", "2026"), initial={"due": datetime.date(2026, 7, 1)})
     assert not form["due"].field.has_changed(datetime.date(2026, 7, 1), ["1", "7", "2026"])
     assert form.has_changed() is False or "due" not in form.changed_data
+
+
+# --- submit: one form's round trip to a service --------------------------------------
+
+
+class _Record:
+    """Stands for a versioned record as it is now (what ``StaleWrite.obj`` holds)."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+
+    def __str__(self) -> str:
+        return "The record"
+
+
+class _EditForm(forms.Form):
+    title = forms.CharField()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _post(rf, data: dict[str, str]):
+    return rf.post("/edit/", data)
+
+
+def _bind(seen: list):
+    def bind(data, current):
+        seen.append(current)
+        return _EditForm(data, initial={"title": "As loaded", "version": 1})
+
+    return bind
+
+
+def test_a_get_binds_nothing_and_writes_nothing(rf):
+    done = submit(rf.get("/edit/"), _bind([]), lambda form: pytest.fail("wrote on a GET"))
+    assert not done.form.is_bound
+    assert (done.saved, done.status()) == (False, 200)
+
+
+def test_a_valid_post_calls_the_service_once_and_keeps_its_result(rf):
+    calls = []
+    done = submit(
+        _post(rf, {"title": "New", "version": "1"}),
+        _bind([]),
+        lambda form: calls.append(form.cleaned_data["title"]) or "the result",
+    )
+    assert calls == ["New"]
+    assert (done.saved, done.result, done.stale) == (True, "the result", None)
+
+
+def test_an_invalid_post_never_reaches_the_service(rf):
+    done = submit(_post(rf, {"version": "1"}), _bind([]), lambda form: pytest.fail("wrote"))
+    assert not done.saved
+    assert "title" in done.form.errors
+    assert (done.status(), done.status(invalid=400)) == (200, 400)
+
+
+def test_a_service_refusal_goes_under_its_field_or_above_the_form(rf):
+    def refuse(form):
+        raise ValidationError({"title": ["Taken."], "elsewhere": ["Not a field here."]})
+
+    done = submit(_post(rf, {"title": "New", "version": "1"}), _bind([]), refuse)
+    assert not done.saved
+    assert done.form.errors["title"] == ["Taken."]
+    assert done.form.non_field_errors() == ["Not a field here."]
+    assert done.error is not None
+
+
+def test_a_stale_write_keeps_what_was_typed_on_the_current_version(rf):
+    now = _Record(version=4)
+
+    def stale(form):
+        raise StaleWrite(now, based_on=1, changes=[])
+
+    seen: list = []
+    done = submit(_post(rf, {"title": "Typed", "version": "1"}), _bind(seen), stale)
+    assert seen == [None, now]  # bound again on the record as it is now
+    assert done.form["title"].value() == "Typed"
+    assert done.form["version"].value() == "4"
+    assert done.form.is_valid()
+    assert (done.saved, done.stale.obj, done.status()) == (False, now, 409)
+
+
+def test_without_rebase_a_stale_write_keeps_the_form_as_posted(rf):
+    def stale(form):
+        raise StaleWrite(_Record(version=4), based_on=1, changes=[])
+
+    done = submit(_post(rf, {"title": "Typed", "version": "1"}), _bind([]), stale, rebase=False)
+    assert done.form["version"].value() == "1"
+    assert done.status() == 409
+
+
+def test_a_named_refusal_is_kept_for_the_page_and_answers_409(rf):
+    class MapMoved(Exception):
+        pass
+
+    def refuse(form):
+        raise MapMoved
+
+    done = submit(
+        _post(rf, {"title": "New", "version": "1"}), _bind([]), refuse, refusals=(MapMoved,)
+    )
+    assert isinstance(done.refused, MapMoved)
+    assert done.status() == 409

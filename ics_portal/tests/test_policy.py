@@ -12,7 +12,7 @@ from delegation.models import Condition, MapEntry
 from governance import permissions as landscape
 from governance import selectors as landscape_selectors
 from governance.models import Body, IntegratedCareSystem
-from ics_portal.policy import Action, forget, remember
+from ics_portal.policy import Action, forget, remember, require
 from milestones import permissions as milestones
 from milestones import selectors as milestone_selectors
 from milestones.models import Milestone
@@ -103,6 +103,20 @@ def test_access_is_404_for_missing_and_invisible_and_403_for_seen_but_not_allowe
     with pytest.raises(PermissionDenied):
         milestones.access(other, Action.EDIT, get, milestone.pk)
     assert milestones.access(office, Action.EDIT, get, milestone.pk).pk == milestone.pk
+
+
+def test_authorise_passes_the_object_through_or_refuses_403(persona):
+    office, other = persona("tht.office"), persona("newham.office")
+    milestone = Milestone.objects.filter(owner_body__slug="tht").first()
+    assert milestones.authorise(office, Action.EDIT, milestone) is milestone
+    with pytest.raises(PermissionDenied):
+        milestones.authorise(other, Action.EDIT, milestone)
+
+
+def test_require_refuses_403_unless_allowed():
+    require(True)
+    with pytest.raises(PermissionDenied, match="Only the lead"):
+        require(False, "Only the lead")
 
 
 def test_unknown_actions_are_denied(persona):

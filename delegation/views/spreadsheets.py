@@ -1,0 +1,121 @@
+"""The map as a spreadsheet: exports, and importing one (check, then run, as a job)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from governance import jobs
+from governance.models.jobs import new_token
+from ics_portal import uploads
+
+from .. import forms, import_rows, imports, selectors, spreadsheets, tasks
+from .common import base_context, editable_system, live_system
+
+SPREADSHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _spreadsheet(rows: list[dict[str, Any]], fmt: str, filename: str) -> HttpResponse:
+    if fmt not in SPREADSHEET_TYPES:
+        raise Http404("Export as xlsx or csv.")
+    body = spreadsheets.to_xlsx(rows) if fmt == "xlsx" else spreadsheets.to_csv(rows)
+    response = HttpResponse(body, content_type=SPREADSHEET_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+def map_export(request: HttpRequest, system: str, fmt: str) -> HttpResponse:
+    system_obj = live_system(request, system)
+    return _spreadsheet(
+        selectors.live_rows(system_obj), fmt, f"{system_obj.slug}-decision-map-live"
+    )
+
+
+@login_required
+def version_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    version = selectors.version_get(request.user, pk)
+    return _spreadsheet(version.rows, fmt, f"{version.system.slug}-decision-map-{version.label}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def map_import(request: HttpRequest, system: str) -> HttpResponse:
+    """Upload a spreadsheet and check it: a dry run that changes nothing. The plan is
+    then read on the job's page, where the import itself is started."""
+    system_obj = editable_system(request, system)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            # Refuse an oversized file before reading it into memory.
+            uploads.refuse_size(upload.size, import_rows.LIMITS)
+            job = imports.check(
+                system=system_obj,
+                user=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                token=form.cleaned_data["job"],
+            )
+        except uploads.FileRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
+    token = request.POST.get("job", "")
+    if not jobs.TOKEN.match(token):
+        token = new_token()
+    context = base_context(request, system_obj)
+    context.update(
+        {
+            "form": form,
+            "token": token,
+            "progress_url": reverse(
+                "delegation:map_import_progress", args=[system_obj.slug, token]
+            ),
+        }
+    )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "delegation/import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def map_import_job(request: HttpRequest, system: str, token: str) -> HttpResponse:
+    """A checked file: its dry run, then (POST) its import — or, after a failure that
+    may pass, the same import again — its progress and its result."""
+    system_obj = editable_system(request, system)
+    job = imports.job_get(token, user=request.user, system=system_obj)
+    if request.method == "POST":
+        if imports.start(job):
+            tasks.map_import_run.delay(job.pk)
+        return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
+    context = base_context(request, system_obj)
+    context.update(
+        {
+            "job": job,
+            "refused_rows": imports.refused_rows(job),
+            "progress": imports.progress_of(job),
+            "progress_url": reverse(
+                "delegation:map_import_progress", args=[system_obj.slug, job.token]
+            ),
+        }
+    )
+    return render(request, "delegation/import_job.html", context)
+
+
+@login_required
+def map_import_progress(request: HttpRequest, system: str, token: str) -> JsonResponse:
+    """How far a check or an import has got, for the page that follows it."""
+    system_obj = editable_system(request, system)
+    job = imports.job_get(token, user=request.user, system=system_obj)
+    response = JsonResponse(imports.progress_of(job))
+    response["Cache-Control"] = "no-store"
+    return response
