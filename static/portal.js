@@ -17,3 +17,16 @@
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSwap", mark);
 })();
+
+// The landscape diagram scrolls sideways in its own box: its hint says so only while
+// there is more to see (without a script the hint simply stays).
+(function () {
+  function hint() {
+    document.querySelectorAll(".landscape-scroll").forEach(function (box) {
+      var text = document.getElementById(box.getAttribute("aria-describedby"));
+      if (text) text.hidden = box.scrollWidth <= box.clientWidth + 1;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", hint);
+  window.addEventListener("resize", hint);
+})();
