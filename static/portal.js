@@ -27,6 +27,14 @@
       if (text) text.hidden = box.scrollWidth <= box.clientWidth + 1;
     });
   }
+  // On a phone the box shows a sliver of the tree: start at its top (the system, in the
+  // middle), not at the empty left-hand corner.
+  function centre() {
+    document.querySelectorAll(".landscape-scroll").forEach(function (box) {
+      if (box.clientWidth < 600) box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
+    });
+  }
   document.addEventListener("DOMContentLoaded", hint);
+  document.addEventListener("DOMContentLoaded", centre);
   window.addEventListener("resize", hint);
 })();
