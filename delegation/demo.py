@@ -26,6 +26,7 @@ from .models import (
     Function,
     Level,
     MapEntry,
+    MapVersion,
 )
 
 ICB_GROUP = "ICB functions that may be delegated to place"
@@ -187,7 +188,11 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
     lead = _user("icb.governance")
     office = _user("tht.office")
     start = dt.date(2022, 7, 1)
-    review = dt.date(2027, 3, 31)
+    # Reviewed at the end of the financial year the demo is loaded in: a fixed year
+    # would put every delegation overdue for review once that year has passed.
+    today = timezone.localdate()
+    review = dt.date(today.year + (today.month >= 4), 3, 31)
+    year = _financial_year(today)
 
     def entry(code: str, level: str, body: Body | None = None, **kw: Any) -> MapEntry:
         if kw.get("governance_form") == GovernanceForm.CONSULTATIVE_FORUM:
@@ -298,7 +303,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
             (
                 "F-01",
                 ConditionCategory.DELIVERY,
-                "Deliver the community services plan agreed for 2025/26.",
+                f"Deliver the community services plan agreed for {year}.",
                 "Delivery plan with milestones and RAG.",
                 today + dt.timedelta(days=60),
                 [AssessmentStatus.MET],
@@ -398,7 +403,7 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
             )
 
     if board is not None and lead is not None:
-        services.map_version_publish(
+        first = services.map_version_publish(
             system=system,
             label="v1.0",
             approved_by=board,
@@ -406,13 +411,18 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
             minute_reference="ICB/2022/07/08",
             published_by=lead,
         )
+        # Approved at the ICB's first meeting and published that day, not the day the
+        # demo was loaded (which would put it beside the versions approved since).
+        MapVersion.objects.filter(pk=first.pk).update(
+            published_at=timezone.make_aware(dt.datetime(2022, 7, 1, 17))
+        )
         # Live changes since v1.0: THT's budget grows, a new KF-05 delegation is
         # proposed, and one place's recommending role is withdrawn.
         if "F-03" in tht_entries:
             services.map_entry_supersede(
                 entry=tht_entries["F-03"],
                 delegated_budget=Decimal("131.75") * MILLION,
-                notes="Budget uplift agreed for 2025/26.",
+                notes=f"Budget uplift agreed for {year}.",
                 created_by=lead,
             )
         if tht is not None:
@@ -435,6 +445,12 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
         f"  {system.short_name} map: {len(f)} functions, "
         f"{MapEntry.objects.filter(function__system=system).count()} entries\n"
     )
+
+
+def _financial_year(day: dt.date) -> str:
+    """The NHS financial year holding ``day``, as the papers write it: "2026/27"."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
 
 
 @transaction.atomic

@@ -53,7 +53,7 @@ COLUMN_KINDS = (BodyKind.LOCAL_SYSTEM, BodyKind.PROVIDER_COLLABORATIVE)
 
 BOX_W = 160
 BOX_H = 74
-SMALL_H = 26
+SMALL_H = 36  # two lines: PCN names run to ~40 characters
 COL_GAP = 12
 ROW_GAP = 40
 MARGIN = 16
@@ -117,8 +117,15 @@ def _label(body: Body) -> str:
 
 
 class _Layout:
-    def __init__(self, system: IntegratedCareSystem, bodies: list[Body]):
+    def __init__(
+        self,
+        system: IntegratedCareSystem,
+        bodies: list[Body],
+        also_accountable: dict[int, list[Body]] | None = None,
+    ):
         self.system = system
+        # A place's further HWBBs (e.g. City and Hackney's two boroughs' boards).
+        self.also_accountable = also_accountable or {}
         self.bodies = sorted(bodies, key=_sort_key)
         self.by_id = {b.pk: b for b in self.bodies}
         self.children: dict[int | None, list[Body]] = {}
@@ -148,6 +155,16 @@ class _Layout:
         )
         self.boxes[key] = box
         return box
+
+    def side_line(self, place: _Box, lower: _Box) -> None:
+        """A second accountability line, run down the gap beside the column so it is
+        not read as passing through the HWBB drawn first."""
+        gap_x = place.x + place.w + COL_GAP / 2
+        mid_y = place.y + place.h / 2
+        low_y = lower.y + lower.h / 2
+        self.lines.append((place.x + place.w, mid_y, gap_x, mid_y, True))
+        self.lines.append((gap_x, mid_y, gap_x, low_y, True))
+        self.lines.append((gap_x, low_y, lower.x + lower.w, low_y, True))
 
     def connect(self, upper: _Box, lower: _Box, dashed: bool = False) -> None:
         self.lines.append(
@@ -226,6 +243,10 @@ class _Layout:
             hwbb_box = self.box(hwbb.pk, x, y, hwbb)
             self.connect(box, hwbb_box, dashed=True)
             y += BOX_H + ROW_GAP / 2
+        for other in self.also_accountable.get(place.pk, []):
+            if other.pk not in self.boxes:
+                self.side_line(box, self.box(other.pk, x, y, other))
+                y += BOX_H + ROW_GAP / 2
         return self.pcns(place, x, y, row_y[3] + BOX_H)
 
     def build(self) -> tuple[float, float]:
@@ -279,8 +300,12 @@ def _legend(y: float) -> str:
     return "".join(parts)
 
 
-def landscape_svg(system: IntegratedCareSystem, bodies: list[Body]) -> SafeString:
-    layout = _Layout(system, bodies)
+def landscape_svg(
+    system: IntegratedCareSystem,
+    bodies: list[Body],
+    also_accountable: dict[int, list[Body]] | None = None,
+) -> SafeString:
+    layout = _Layout(system, bodies, also_accountable)
     width, height = layout.build()
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="landscape-diagram" '
@@ -309,16 +334,18 @@ def landscape_svg(system: IntegratedCareSystem, bodies: list[Body]) -> SafeStrin
             f'rx="4" fill="{fill}" stroke="#425563"/>'
         )
         if box.h == SMALL_H:
-            out.append(
-                f'<text x="{box.x + 8:.0f}" y="{box.y + 17:.0f}" class="lsd-note" '
-                f'fill="{ink}">{escape(_lines(box.title, CHARS_PER_LINE, 1)[0])}</text>'
-            )
+            for n, line in enumerate(_lines(box.title, CHARS_PER_LINE)):
+                out.append(
+                    f'<text x="{box.x + 8:.0f}" y="{box.y + 15 + n * 14:.0f}" class="lsd-note" '
+                    f'fill="{ink}">{escape(line)}</text>'
+                )
             continue
         out.append(
             f'<text x="{box.x + 8:.0f}" y="{box.y + 15:.0f}" class="lsd-kind" '
             f'fill="{ink}">{escape(box.kind_label.upper())}</text>'
         )
-        for n, line in enumerate(_lines(box.title)):
+        # A third line where no note takes the box's foot: long HWBB names fit whole.
+        for n, line in enumerate(_lines(box.title, limit=2 if box.note else 3)):
             out.append(
                 f'<text x="{box.x + 8:.0f}" y="{box.y + 32 + n * 15:.0f}" class="lsd-name" '
                 f'fill="{ink}">{escape(line)}</text>'

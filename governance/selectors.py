@@ -11,7 +11,14 @@ from django.utils import timezone
 from ics_portal.types import RequestUser
 
 from . import permissions
-from .models import Body, BodyKind, IntegratedCareSystem, Membership, RoleAssignment
+from .models import (
+    Body,
+    BodyKind,
+    IntegratedCareSystem,
+    Membership,
+    OrganisationKind,
+    RoleAssignment,
+)
 
 
 def systems_for(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
@@ -89,3 +96,40 @@ def bodies_with_members(user: RequestUser, system: IntegratedCareSystem) -> Quer
     return bodies_in(user, system).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("organisation"))
     )
+
+
+def also_accountable(bodies: list[Body], on: dt.date | None = None) -> dict[int, list[Body]]:
+    """Each place's health and wellbeing boards beyond the one it names: those of the
+    councils that sit on it (City and Hackney answers to the City of London's board as
+    well as Hackney's). From the current council seats, among the bodies given (already
+    scoped to the user): one query."""
+    on = on or timezone.localdate()
+    places = {b.pk: b for b in bodies if b.kind == BodyKind.PLACE_PARTNERSHIP}
+    hwbbs = {b.pk: b for b in bodies if b.kind == BodyKind.HWBB}
+    seats = (
+        Membership.objects.filter(
+            body_id__in=sorted([*places, *hwbbs]),
+            organisation__kind=OrganisationKind.LOCAL_AUTHORITY,
+            start_date__lte=on,
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        .values_list("body_id", "organisation_id")
+    )
+    boards_of: dict[int, list[Body]] = {}
+    councils_of: dict[int, list[int]] = {}
+    for body_id, council in seats:
+        if body_id in hwbbs:
+            boards_of.setdefault(council, []).append(hwbbs[body_id])
+        else:
+            councils_of.setdefault(body_id, []).append(council)
+    found: dict[int, list[Body]] = {}
+    for pk, councils in councils_of.items():
+        others = {
+            board.pk: board
+            for council in councils
+            for board in boards_of.get(council, [])
+            if board.pk != places[pk].accountable_to_id
+        }
+        if others:
+            found[pk] = sorted(others.values(), key=lambda b: b.name)
+    return found

@@ -25,14 +25,19 @@ def landscape(request: HttpRequest, system: str) -> HttpResponse:
     ics = selectors.system_get(request.user, system)
     bodies = list(selectors.bodies_in(request.user, ics))
     visible_ids = {b.pk for b in bodies}
+    also = selectors.also_accountable(bodies)
     return render(
         request,
         "governance/landscape.html",
         {
             "system": ics,
             "tree": diagram.body_tree(bodies),
-            "svg": diagram.landscape_svg(ics, bodies),
-            "accountability": [b for b in bodies if b.accountable_to_id in visible_ids],
+            "svg": diagram.landscape_svg(ics, bodies, also),
+            "accountability": [
+                (b, [b.accountable_to, *also.get(b.pk, [])])
+                for b in bodies
+                if b.accountable_to_id in visible_ids
+            ],
             "may_see_changes": permissions.is_governance_lead(request.user, ics),
         },
     )

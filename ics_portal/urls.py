@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import accounts
+from . import accounts, api_reference
 from .admin_site import restrict_admin_to_policy
 
 restrict_admin_to_policy(admin.site)
@@ -26,12 +26,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("ics_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The reference in the portal's own accessible layout; Swagger stays to try calls.
+    path("api/reference/", api_reference.api_reference, name="api-reference"),
     # Swagger UI sets style attributes from its script: the one page whose policy
     # allows inline styles (never inline scripts; its own script is a separate file).
     path(
         "api/docs/",
         csp_update({"style-src": [UNSAFE_INLINE]})(
-            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
         ),
         name="api-docs",
     ),

@@ -1,12 +1,15 @@
 """Demo milestones from the seed papers (seed 000: NEL ICS update to the Tower Hamlets
 Health and Wellbeing Board, written in Q3 2021/22).
 
-The paper's dates are moved on by whole quarters, so that the quarter it was written
-in becomes the quarter the demo is loaded in (see ``PaperDates``): fixed 2021/22 dates
-would make every open milestone long overdue. Whatever the day, NEL then shows every
-RAG rating: complete; green (due next quarter); amber (delayed or at risk, due this
-quarter or later); and red, because each NEL programme has an underway milestone due
-at the end of the previous quarter.
+Two stories, one timeline. The NEL ICS transition programme is history on the paper's
+own dates: it ended when the ICB was established on 1 July 2022, the day the map's
+first version was approved (``governance.demo.ICB_START``). The place programmes are
+work in hand: their dates are moved on by whole quarters, so that the quarter the
+paper was written in becomes the quarter the demo is loaded in (see ``PaperDates``);
+fixed 2021/22 dates would make every open milestone long overdue. Whatever the day,
+Tower Hamlets Together then shows every RAG rating: complete; green (due next
+quarter); amber (at risk); and red (an underway milestone due at the end of the
+previous quarter).
 
 ``load`` is called by the demo loader after the landscape exists, and is idempotent:
 a programme already present is left alone. Programme names carry no year, so a run
@@ -111,148 +114,101 @@ def load(*, stdout: TextIO | None = None, today: dt.date | None = None) -> None:
 
 
 def _load_ics(nel: IntegratedCareSystem, icb: Body, when: PaperDates) -> int:
+    """The ICS transition of seed 000, on the paper's own dates: it ended when the ICB
+    was established on 1 July 2022 (the Act moved the planned April start to July),
+    which is when the map's first version was approved. History, not work in hand, so
+    it is not moved on like the place programmes: nothing in it contradicts the ICB and
+    the map that have existed since."""
+    del when  # the ICB's history keeps its own dates
     office = _user("icb.governance")
     programme = services.programme_create(name=ICS_PROGRAMME, system=nel, lead=office)
+    done = Status.COMPLETE
 
-    def add(title: str, due: dt.date, status: str, progress: int = 0, **extra: Any) -> Milestone:
+    def add(
+        title: str, due: str, status: str = done, progress: int = 100, **extra: Any
+    ) -> Milestone:
+        if due.startswith("Q"):
+            extra["due_by_quarter"] = True
+            day = quarter_end(due)
+        else:
+            day = dt.date.fromisoformat(due)
         return services.milestone_create(
-            programme=programme,
-            owner_body=icb,
-            title=title,
-            due_date=due,
-            status=status,
-            progress=progress,
-            by=office,
-            source=UpdateSource.SYSTEM,
-            **extra,
-        )
+            programme=programme, owner_body=icb, title=title, due_date=day, status=status,
+            progress=progress, by=office, source=UpdateSource.SYSTEM, **extra,
+        )  # fmt: skip
+
+    def finish(milestone: Milestone, note: str) -> Milestone:
+        return services.milestone_update(
+            milestone=Milestone.objects.get(pk=milestone.pk), by=office, version=None,
+            status=done, progress=100, note=note, source=UpdateSource.SYSTEM,
+        )  # fmt: skip
 
     chair = add(
-        "ICB chair designate appointed",
-        when.date("2021-07-31"),
-        Status.UNDERWAY,
-        80,
-        start_date=when.date("2021-05-01"),
+        "ICB chair designate appointed", "2021-07-31", start_date=dt.date(2021, 5, 1),
         lead_name="ICS independent chair",
         description="Marie Gabriel, Independent Chair of the ICS, confirmed as ICB chair designate.",
-    )
+    )  # fmt: skip
+    # Recruitment is told as it happened, so its log shows the roll-up from its parts.
     recruitment = add(
-        "Recruitment to ICB executive roles",
-        when.date("Q4 2021/22"),
-        Status.UNDERWAY,
-        due_by_quarter=True,
+        "Recruitment to ICB executive roles", "Q4 2021/22", Status.UNDERWAY, 0,
         function=_function(nel, "R-04"),
-        description=(
-            f"Statutory roles appointed ahead of the ICB forming in {when.date('2022-04-01'):%B %Y}."
-        ),
-    )
+        description="Statutory roles appointed ahead of the ICB forming.",
+    )  # fmt: skip
     ceo = add(
-        "ICS CEO recruitment: CEO confirmed",
-        when.date("2021-11-30"),
-        Status.UNDERWAY,
-        40,
-        parent=recruitment,
-        weight=2,
-        start_date=when.date("2021-08-01"),
+        "ICS CEO recruitment: CEO confirmed", "2021-11-30", Status.UNDERWAY, 40,
+        parent=recruitment, weight=2, start_date=dt.date(2021, 8, 1),
         lead_name="ICB chair designate",
-        description=f"CEO to be announced in {when.month('2021-11-30')}.",
-    )
-    add(
+        description="The chief executive designate announced in November.",
+    )  # fmt: skip
+    directors = add(
         "Recruit designate finance director, medical director and director of nursing",
-        when.date("Q4 2021/22"),
-        Status.NOT_STARTED,
-        0,
-        due_by_quarter=True,
-        parent=recruitment,
-        dependencies=[ceo],
+        "Q4 2021/22", Status.NOT_STARTED, 0, parent=recruitment, dependencies=[ceo],
         description="And other board-level roles.",
-    )
+    )  # fmt: skip
+    ceo = finish(ceo, "Chief executive designate announced.")
+    finish(directors, "Designate directors appointed.")
+    finish(recruitment, "Every statutory role filled.")
     engagement = add(
-        "Engagement on the ICS NHS constitution and governance arrangements",
-        when.date("Q3 2021/22"),
-        Status.COMPLETE,
-        100,
-        due_by_quarter=True,
+        "Engagement on the ICS NHS constitution and governance arrangements", "Q3 2021/22",
         description="For the ICS NHS body and the ICS partnership.",
-    )
+    )  # fmt: skip
     commissioning = add(
-        "Decisions on commissioning arrangements at system and place level",
-        when.date("Q3 2021/22"),
-        Status.UNDERWAY,
-        50,
-        due_by_quarter=True,
+        "Decisions on commissioning arrangements at system and place level", "Q4 2021/22",
         function=_function(nel, "F-01"),
         description="Commissioning functions discussed with partners and decided.",
-    )
+    )  # fmt: skip
+    add("Updated system development plan to NHSE", "2021-09-30")
     add(
-        "Updated system development plan to NHSE",
-        when.date("2021-09-30"),
-        Status.COMPLETE,
-        100,
-    )
-    # Due at the end of the quarter before the paper and still underway: whatever day
-    # the demo is loaded, the ICS programme has a red milestone.
-    add(
-        "Begin due diligence planning for the transfer of CCG functions",
-        when.date("Q2 2021/22"),
-        Status.UNDERWAY,
-        60,
-        due_by_quarter=True,
-        start_date=when.date("2021-07-01"),
+        "Begin due diligence planning for the transfer of CCG functions", "Q2 2021/22",
+        start_date=dt.date(2021, 7, 1),
         description="The CCG's functions, staff and contracts move to the ICB when it forms.",
-    )
+    )  # fmt: skip
+    add("Readiness to operate statement signed off by CEO", "Q1 2022/23", dependencies=[ceo])
     add(
-        "Readiness to operate statement signed off by CEO",
-        when.date("Q4 2021/22"),
-        Status.NOT_STARTED,
-        due_by_quarter=True,
-        dependencies=[ceo],
-    )
-    add(
-        "Final functions and decision map",
-        when.date("Q4 2021/22"),
-        Status.AT_RISK,
-        45,
-        due_by_quarter=True,
-        dependencies=[commissioning],
-        description="Completed alongside the model constitution.",
-    )
-    add(
-        "Constitution approved by NHSE",
-        when.date("Q4 2021/22"),
-        Status.UNDERWAY,
-        30,
-        due_by_quarter=True,
-        dependencies=[engagement],
+        "Constitution approved by NHSE", "Q4 2021/22", dependencies=[engagement],
         function=_function(nel, "R-01"),
-    )
+    )  # fmt: skip
     add(
         "Designate partner members and other designate ICB senior roles confirmed",
-        when.date("Q4 2021/22"),
-        Status.NOT_STARTED,
-        due_by_quarter=True,
-    )
-    # A little history for the update log.
-    services.milestone_update(
-        milestone=commissioning,
-        by=office,
-        version=None,
-        status=Status.DELAYED,
-        progress=60,
-        note=(
-            f"Place-level discussions continue into {when.month('2022-01-01')}; decision moved "
-            f"to the {when.month('2022-02-01')} board."
-        ),
-        source=UpdateSource.SYSTEM,
-    )
-    services.milestone_update(
-        milestone=chair,
-        by=office,
-        version=None,
-        status=Status.COMPLETE,
-        note=f"Confirmed by NHS England in {when.month('2021-07-31')}.",
-        source=UpdateSource.SYSTEM,
-    )
+        "Q4 2021/22",
+    )  # fmt: skip
+    add(
+        "Final functions and decision map", "2022-07-01", dependencies=[commissioning],
+        description="Approved by the ICB board at its first meeting as version 1.0 of the map.",
+    )  # fmt: skip
+    add(
+        "ICB established and the CCG closed", "2022-07-01",
+        description="The Health and Care Act set the date; the ICB took on the CCG's duties.",
+    )  # fmt: skip
+    # A little history for the update log (the notes name no year: the log's own
+    # timestamps are the day the demo was loaded).
+    for milestone, note in (
+        (commissioning, "Place-level discussions ran on; the decision moved to a later board."),
+        (chair, "Confirmed by NHS England."),
+    ):
+        services.milestone_update(
+            milestone=milestone, by=office, version=None, note=note, source=UpdateSource.SYSTEM
+        )
     return programme.milestones.count()
 
 

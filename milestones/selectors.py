@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from governance import permissions as landscape
+from ics_portal.policy import Action
 from ics_portal.types import RequestUser
 
 from . import permissions
-from .models import Milestone, MilestoneUpdate, Programme
+from .models import CLOSED_STATUSES, Milestone, MilestoneUpdate, Programme
 from .rag import rag_annotation, rag_order_annotation
 
 
@@ -145,4 +149,70 @@ def owner_bodies_for(user: RequestUser) -> QuerySet:
     owners = permissions.visible_milestones(user).values("owner_body")
     return (
         Body.objects.filter(pk__in=owners).select_related("system").order_by("system__name", "name")
+    )
+
+
+# --- the home page: what needs this person ------------------------------------------
+
+DUE_SOON_DAYS = 30
+
+
+def _worked_for(user: Any) -> Q:
+    """Milestones of the bodies the user works for (programme office or board member;
+    a governance lead works for every body of their system) and those they lead."""
+    return (
+        landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="owner_body__")
+        | landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix="owner_body__")
+        | Q(lead_user=user)
+    )
+
+
+def needing_attention(
+    user: Any, *, today: dt.date | None = None, limit: int = 10
+) -> dict[str, Any]:
+    """Open milestones of the user's bodies that are overdue or due within
+    ``DUE_SOON_DAYS``, soonest first, and how many there are: two queries whatever
+    the number of milestones."""
+    today = today or timezone.localdate()
+    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    mine = (
+        permissions.visible_milestones(user)
+        .filter(_worked_for(user), due_date__lte=horizon)
+        .exclude(status__in=CLOSED_STATUSES)
+    )
+    counts = mine.aggregate(
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        soon=Count("pk", filter=Q(due_date__gte=today)),
+    )
+    items = list(
+        with_rag(mine.select_related("owner_body", "owner_body__system")).order_by(
+            "due_date", "title", "pk"
+        )[:limit]
+    )
+    for m in items:
+        m.days_late = (today - m.due_date).days
+    return {
+        "overdue": [m for m in items if m.due_date < today],
+        "soon": [m for m in items if m.due_date >= today],
+        "overdue_count": counts["overdue"],
+        "soon_count": counts["soon"],
+        "shown": len(items),
+        "total": counts["overdue"] + counts["soon"],
+        "days": DUE_SOON_DAYS,
+    }
+
+
+def overdue_summary(user: Any, *, today: dt.date | None = None) -> dict[str, int]:
+    """For a reader who works for no body: how the programmes they can see are going,
+    in one query."""
+    today = today or timezone.localdate()
+    open_ = ~Q(status__in=CLOSED_STATUSES)
+    return permissions.visible_milestones(user).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=open_ & Q(due_date__lt=today)),
+        soon=Count(
+            "pk",
+            filter=open_
+            & Q(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)),
+        ),
     )

@@ -29,6 +29,7 @@ from delegation.models import (
 from delegation.selectors import with_latest_status
 from governance import diagram
 from governance.models import Body
+from governance.selectors import also_accountable
 from milestones import timeline
 from milestones.models import Milestone
 from milestones.selectors import with_rag
@@ -209,7 +210,9 @@ def landscape(section: Section, today: dt.date) -> dict[str, Any]:
     )
     return {
         "caption": f"{system.name}: governance landscape on {day(today)}",
-        "svg": _printable_svg(str(diagram.landscape_svg(system, bodies))),
+        "svg": _printable_svg(
+            str(diagram.landscape_svg(system, bodies, also_accountable(bodies, today)))
+        ),
         "alt": (
             f"Diagram of {system.name}: its integrated care board and partnership, local "
             "systems, place-based partnerships with the health and wellbeing boards they "

@@ -17,3 +17,24 @@
   window.addEventListener("resize", mark);
   document.addEventListener("htmx:afterSwap", mark);
 })();
+
+// The landscape diagram scrolls sideways in its own box: its hint says so only while
+// there is more to see (without a script the hint simply stays).
+(function () {
+  function hint() {
+    document.querySelectorAll(".landscape-scroll").forEach(function (box) {
+      var text = document.getElementById(box.getAttribute("aria-describedby"));
+      if (text) text.hidden = box.scrollWidth <= box.clientWidth + 1;
+    });
+  }
+  // On a phone the box shows a sliver of the tree: start at its top (the system, in the
+  // middle), not at the empty left-hand corner.
+  function centre() {
+    document.querySelectorAll(".landscape-scroll").forEach(function (box) {
+      if (box.clientWidth < 600) box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", hint);
+  document.addEventListener("DOMContentLoaded", centre);
+  window.addEventListener("resize", hint);
+})();

@@ -51,6 +51,8 @@ LONG_FUNCTIONS = {
 
 # Modules with no test module of their own, and where they are tested instead.
 TESTED_ELSEWHERE = {
+    "delegation/attention.py": "governance/tests/test_home.py: each persona's conditions due",
+    "milestones/templatetags": "governance/tests/test_home.py: each persona's milestones due",
     "governance/concurrency.py": "tests/test_concurrency.py: every app's versioned records",
     "governance/concurrency_admin.py": "tests/test_concurrency.py: the admin's 409",
     "governance/concurrency_api.py": "tests/test_concurrency.py: the API's 409",

@@ -92,11 +92,43 @@ def _decided(system: IntegratedCareSystem, tht: Body, lead: Any, office: Any, bo
         proposal=proposal, by=lead, recommends="approved", note="The board supports it."
     )
     icb_board = Body.objects.get(system=system, kind=BodyKind.ICB_BOARD)
+    meeting = today - dt.timedelta(days=30)
     transitions.proposal_decide(
         proposal=Proposal.objects.get(pk=proposal.pk), by=lead, outcome="approved",
-        deciding_body=icb_board, meeting_date=today - dt.timedelta(days=30),
-        minute_reference="ICB/2026/11 7.2",
+        deciding_body=icb_board, meeting_date=meeting,
+        minute_reference=f"ICB/{meeting:%Y}/{meeting:%m} 7.2",
     )  # fmt: skip
+    _backdate(proposal, meeting)
+
+
+def _backdate(proposal: Proposal, meeting: dt.date) -> None:
+    """The workflow ran just now, but the story is of a proposal decided at a meeting
+    a month ago: drafted, submitted, reviewed and recommended before that meeting, and
+    the map version it made published the day after. Demo data only."""
+    from ..models import (
+        Decision,
+        MapVersion,
+        ProposalChange,
+        ProposalPosition,
+        ProposalTransition,
+        Recommendation,
+    )
+
+    def at(days_before: int, hour: int = 10) -> dt.datetime:
+        day = meeting - dt.timedelta(days=days_before)
+        return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
+
+    steps = {"draft": 45, "submitted": 42, "in_review": 40, "recommended": 9, "decided": 0}
+    for step in ProposalTransition.objects.filter(proposal=proposal):
+        ProposalTransition.objects.filter(pk=step.pk).update(at=at(steps.get(step.to_state, 0)))
+    Proposal.objects.filter(pk=proposal.pk).update(
+        created_at=at(45), submitted_at=at(42), review_closes_on=meeting - dt.timedelta(days=12)
+    )
+    ProposalChange.objects.filter(proposal=proposal).update(changed_at=at(45))
+    ProposalPosition.objects.filter(proposal=proposal).update(recorded_at=at(20))
+    Recommendation.objects.filter(proposal=proposal).update(recorded_at=at(9))
+    Decision.objects.filter(proposal=proposal).update(recorded_at=at(0, 17))
+    MapVersion.objects.filter(label__contains=proposal.reference).update(published_at=at(-1))
 
 
 def _in_review(

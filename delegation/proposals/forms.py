@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from governance.forms import NHSDateField
 from governance.models import Body, BodyKind, GovernanceForm
 
 from ..forms import WIDGET_CLASSES, NHSForm
@@ -26,8 +27,10 @@ from . import items as rules
 from .workflow import Outcome
 
 
-def _date(**kw: Any) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kw)
+def _date(**kw: Any) -> NHSDateField:
+    # The day / month / year boxes every other edit form uses: an ISO ``type=date``
+    # input is not what NHS users know, and drops a value the server writes localised.
+    return NHSDateField(**kw)
 
 
 def _text(rows: int = 3, **kw: Any) -> forms.CharField:

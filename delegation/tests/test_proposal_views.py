@@ -22,8 +22,10 @@ pytestmark = pytest.mark.django_db
 
 def test_board_member_finds_the_demo_proposal_awaiting_review(client_as):
     page = client_as("tht.board").get("/").content.decode()
-    assert "Awaiting my review" in page and "THT-2026-03" in page
-    assert "Awaiting my review" not in client_as("newham.office").get("/").content.decode()
+    assert "Proposals awaiting your review" in page and "THT-2026-03" in page
+    assert (
+        "Proposals awaiting your review" not in client_as("newham.office").get("/").content.decode()
+    )
 
 
 def test_once_a_position_is_recorded_it_leaves_the_inbox(client_as):

@@ -77,3 +77,37 @@ def _walk(nodes):
     for node in nodes:
         yield node
         yield from _walk(node.children)
+
+
+def test_a_place_answering_to_two_councils_boards_has_a_line_to_each():
+    from governance.selectors import also_accountable
+
+    nel, bodies = _nel_bodies()
+    also = also_accountable(bodies)
+    city_and_hackney = next(b for b in bodies if b.slug == "city-and-hackney")
+    assert [b.slug for b in also[city_and_hackney.pk]] == ["city-of-london-hwbb"]
+    # No other place gains a board: each has only its own council's seat.
+    assert list(also) == [city_and_hackney.pk]
+    without = str(diagram.landscape_svg(nel, bodies))
+    svg = str(diagram.landscape_svg(nel, bodies, also))
+    dashed = re.compile(r'<path [^>]*stroke-dasharray="6 4"')
+    # Three dashed segments run down the gap beside the column to the second board.
+    assert len(dashed.findall(svg)) == len(dashed.findall(without)) + 3
+
+    # The second board sits in the place's column under the first, not loose at the foot.
+    def box_of(name_start: str) -> tuple[int, int]:
+        at = svg.index(f">{name_start}")
+        x, y = re.findall(r'<rect x="(\d+)" y="(\d+)"', svg[:at])[-1]
+        return int(x), int(y)
+
+    (hx, hy), (cx, cy) = box_of("Hackney Health"), box_of("City of London Health")
+    assert cx == hx and cy > hy
+
+
+def test_pcn_names_are_drawn_whole():
+    nel, bodies = _nel_bodies()
+    svg = str(diagram.landscape_svg(nel, bodies))
+    texts = "".join(re.findall(r'class="lsd-note"[^>]*>([^<]*)<', svg)).replace(" ", "")
+    for pcn in (b for b in bodies if b.kind == BodyKind.PCN):
+        assert pcn.name.replace(" ", "") in texts, pcn.name
+    assert "…" not in texts

@@ -17,5 +17,6 @@ ROUTES: list[Route] = [
     # The schema describes the API, not its data: public, so integrators can read it.
     Route("api-schema", expect=everyone(200, anonymous=200)),
     Route("api-docs", expect=everyone(200, anonymous=200)),
+    Route("api-reference", expect=everyone(200, anonymous=200)),
     Route("api-root", expect=everyone(200, anonymous=401)),
 ]

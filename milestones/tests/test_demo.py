@@ -88,7 +88,7 @@ def test_demo_content(tht):
     assert tht_ms.get(lead_user__username="tht.board").title.startswith("Agree proposals")
     assert tht_ms.get(title__startswith="Develop the locality plan").lead_name
     statuses = set(Milestone.objects.values_list("status", flat=True))
-    assert {"complete", "underway", "at_risk", "delayed", "not_started"} <= statuses
+    assert {"complete", "underway", "at_risk", "not_started"} <= statuses
     assert MilestoneUpdate.objects.exclude(note="").count() >= 4
 
 
@@ -162,3 +162,21 @@ def test_dates_move_by_whole_quarters_keeping_month_ends(today, paper_date):
 def test_dates_on_known_days(today, shift, paper_date, expected):
     when = demo.PaperDates(today)
     assert when.shift == shift and when.date(paper_date) == expected
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_the_ics_transition_ends_when_the_icb_was_established(db, today):
+    """One timeline: the ICB (and the map's first version) date from 1 July 2022, so
+    the transition that led to it is complete by then, whatever the day of loading."""
+    from delegation.models import MapVersion
+    from governance.models import Membership
+
+    _load_afresh(today)
+    ics = Milestone.objects.filter(programme__name=demo.ICS_PROGRAMME)
+    established = dt.date(2022, 7, 1)
+    assert ics.exists()
+    assert all(m.status == "complete" and m.due_date <= established for m in ics)
+    first = MapVersion.objects.filter(system__slug="nel").order_by("meeting_date").first()
+    assert first.meeting_date == established
+    icb_seats = Membership.objects.filter(organisation__name__contains="Integrated Care Board")
+    assert min(icb_seats.values_list("start_date", flat=True)) == established

@@ -22,6 +22,9 @@ def _paths() -> list[str]:
         "/maps/nel/entries/",
         f"/map-versions/{h.v1().pk}/",
         "/maps/nel/bodies/tht/",
+        "/",
+        "/systems/nel/",
+        "/api/reference/",
     ]
 
 
