@@ -35,7 +35,11 @@ LEGEND = (
     (ADDED, "Added", "a new delegation the proposal puts in force"),
     (CHANGED, "Changed", "an entry in force whose values the proposal changes"),
     (REVOKED, "Revoked", "an entry in force the proposal ends"),
-    (CONDITION, "Condition", "a condition the proposal adds to, changes on or removes from the entry"),
+    (
+        CONDITION,
+        "Condition",
+        "a condition the proposal adds to, changes on or removes from the entry",
+    ),
 )
 MARK_OF = {
     ItemKind.DELEGATE: ADDED,
@@ -222,7 +226,9 @@ def proposal_matrix(user: Any, proposal: Proposal, *, whole: bool = False) -> di
                     mark_safe(' class="map-touched-row"') if function.pk in touched else "",
                     function.code,
                     function.name,
-                    mark_safe(' <strong class="map-proposed__row">(changed by the proposal)</strong>')
+                    mark_safe(
+                        ' <strong class="map-proposed__row">(changed by the proposal)</strong>'
+                    )
                     if whole and function.pk in touched
                     else "",
                     mark_safe("".join(cells)),
