@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from csp.constants import SELF
-from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -124,9 +122,6 @@ def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 @xframe_options_sameorigin
-# The paper page frames the preview: the portal-wide frame-ancestors 'none' blocked it
-# (an empty frame), so this one response may be framed by the portal itself.
-@csp_replace({"frame-ancestors": [SELF]})
 def paper_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The paper as it would print now, from the live data (the page frames it)."""
     paper = _paper(request, pk)

@@ -18,7 +18,7 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.I)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 
 
-def assert_strict_csp(response, *, inline_styles: bool = False, framed: bool = False) -> None:
+def assert_strict_csp(response, *, inline_styles: bool = False) -> None:
     policy = response.get("Content-Security-Policy", "")
     directives = dict(
         ([*part.split(" ", 1), ""])[:2] for part in (p.strip() for p in policy.split(";")) if part
@@ -27,8 +27,7 @@ def assert_strict_csp(response, *, inline_styles: bool = False, framed: bool = F
     assert directives.get("script-src") == "'self'", policy
     styles = "'self' 'unsafe-inline'" if inline_styles else "'self'"
     assert directives.get("style-src") == styles, policy
-    # Only the paper preview may be framed, and only by the portal's own paper page.
-    assert directives.get("frame-ancestors") == ("'self'" if framed else "'none'"), policy
+    assert directives.get("frame-ancestors") == "'none'", policy
     assert "unsafe-eval" not in policy
 
 
@@ -48,9 +47,7 @@ def test_every_page_has_the_policy_and_nothing_inline(who, client_as):
         response = client.get(reverse(row.name, kwargs=kwargs))
         assert response.status_code == 200, row.id
         # Swagger UI sets style attributes from its script: its page alone allows them.
-        assert_strict_csp(
-            response, inline_styles=row.name == "api-docs", framed=row.name == "papers:preview"
-        )
+        assert_strict_csp(response, inline_styles=row.name == "api-docs")
         if response["Content-Type"].startswith("text/html"):
             html = response.content.decode()
             assert not INLINE_SCRIPT.search(html), f"{row.id}: inline <script>"
