@@ -135,7 +135,9 @@ def entries_in(
 
 
 def entry_get(user: RequestUser, pk: int) -> MapEntry:
-    return _get(entries_queryset(user), "No such map entry.", pk=pk)
+    # With the proposal item that made it, if any: the page links back to the decision.
+    rows = entries_queryset(user).select_related("made_by_item__proposal__decision__deciding_body")
+    return _get(rows, "No such map entry.", pk=pk)
 
 
 def entry_history(entry: MapEntry) -> list[MapEntry]:

@@ -15,7 +15,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,7 +24,9 @@ from delegation.models import (
     Condition,
     EntryStatus,
     MapEntry,
+    Proposal,
 )
+from delegation.proposals.workflow import State
 from delegation.selectors import with_latest_status
 from governance import diagram
 from governance.models import Body
@@ -222,17 +223,50 @@ def landscape(section: Section, today: dt.date) -> dict[str, Any]:
 
 
 def proposals(section: Section, today: dt.date) -> dict[str, Any]:
-    try:
-        apps.get_model("delegation", "DelegationProposal")
-    except LookupError:
-        # Follow-up: delegation proposals are being built in parallel (issue 11); when
-        # the model lands, list those decided since ``section.since`` here.
-        return {
-            "empty": "Delegation proposals are not recorded in the portal yet; this section "
-            "will list them once they are.",
-            "follow_up": True,
-        }
-    return {"empty": "Proposals decided since the date: not yet wired (follow-up)."}
+    """Every proposal of the system decided at a meeting on or after ``section.since``,
+    whatever the outcome: a deferral or a rejection is as much on record as an approval."""
+    since = section.since
+    if since is None:
+        return {"empty": "Choose the date from which decided proposals are listed."}
+    decided = (
+        Proposal.objects.filter(
+            system_id=section.paper.system_id,
+            state=State.DECIDED,
+            decision__meeting_date__gte=since,
+        )
+        .select_related("body", "decision__deciding_body", "decision__map_version")
+        .order_by("decision__meeting_date", "reference")
+    )
+    rows = []
+    for proposal in decided:
+        decision = proposal.decision
+        version = decision.map_version
+        rows.append(
+            [
+                proposal.reference,
+                proposal.title,
+                proposal.body.name,
+                decision.get_outcome_display()
+                + (f"; map version {version.label}" if version else ""),
+                decision.deciding_body.name,
+                day(decision.meeting_date),
+                decision.minute_reference,
+            ]
+        )
+    return {
+        "caption": f"Delegation proposals decided since {day(since)}",
+        "columns": [
+            "Reference",
+            "Proposal",
+            "Proposing body",
+            "Outcome",
+            "Decided by",
+            "Meeting",
+            "Minute",
+        ],
+        "rows": rows,
+        "empty": "" if rows else f"No delegation proposals have been decided since {day(since)}.",
+    }
 
 
 def map_diff(section: Section, today: dt.date) -> dict[str, Any]:

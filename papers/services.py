@@ -18,6 +18,7 @@ from django.db.models import F, Max
 
 from governance.concurrency import StaleWrite
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.history.records import bulk_create_with_history, record_changes
 
 from .blueprints import BLUEPRINTS
 from .glossary import DEFAULT_TERMS
@@ -248,7 +249,9 @@ def section_add(*, paper: Paper, by: Any, kind: str, heading: str, **fields: Any
     last = paper.sections.aggregate(m=Max("order"))["m"] or 0
     order = fields.pop("order", None) or last + 1
     # Inserted at a place: the sections from there on move down one.
-    paper.sections.filter(order__gte=order).update(order=F("order") + 1)
+    moved = list(paper.sections.filter(order__gte=order).values_list("pk", flat=True))
+    Section.objects.filter(pk__in=moved).update(order=F("order") + 1)
+    record_changes(Section, moved)
     section = Section(paper=paper, kind=kind, heading=heading, order=order)
     _set(section, SECTION_FIELDS, fields)
     section.full_clean()
@@ -314,9 +317,12 @@ def recommendation_delete(*, recommendation: Recommendation, by: Any) -> None:
     number = recommendation.number
     recommendation.delete()
     # Renumber so the printed list has no gap.
+    renumbered = []
     for n, rec in enumerate(paper.recommendations.order_by("number"), start=1):
         if rec.number != n:
             Recommendation.objects.filter(pk=rec.pk).update(number=n)
+            renumbered.append(rec.pk)
+    record_changes(Recommendation, renumbered)
     _log(paper, by, f"Removed recommendation {number}")
 
 
@@ -378,7 +384,7 @@ def glossary_seed(*, system: IntegratedCareSystem) -> int:
     new = [
         GlossaryTerm(system=system, acronym=a, meaning=m) for a, m in DEFAULT_TERMS if a not in have
     ]
-    GlossaryTerm.objects.bulk_create(new)
+    bulk_create_with_history(new, GlossaryTerm)
     return len(new)
 
 

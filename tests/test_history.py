@@ -47,15 +47,6 @@ UNTRACKED = {
     "governance.bodygroupobjectpermission",
     "milestones.milestoneuserobjectpermission",  # derived from the milestone's lead
     "milestones.milestonegroupobjectpermission",
-    # Board papers log every write, with who and the version it made, in PaperEvent
-    # (the 409 page reads it); registering them with simple-history is a follow-up.
-    "papers.paper",
-    "papers.recommendation",
-    "papers.section",
-    "papers.previouslyconsidered",
-    "papers.glossaryterm",
-    "papers.strategicpriority",
-    "papers.publicpage",
     "papers.paperevent",  # the log itself: written once, never changed
     "papers.paperversion",  # a built PDF: never changed
     "papers.paperbuild",  # the record of one build run, like governance.job

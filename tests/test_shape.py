@@ -75,7 +75,6 @@ TESTED_ELSEWHERE = {
     "papers/admin.py": "read-only registrations; the gate: tests/test_route_coverage.py",
     "papers/blueprints.py": "papers/tests/test_services.py: paper_create from each",
     "papers/downloads.py": "papers/tests/test_views.py: the PDF download",
-    "papers/gather.py": "papers/tests/test_building.py: the snapshot of a build",
     "papers/rendering.py": "papers/tests/test_building.py: HTML and PDF",
     "papers/templatetags": "papers/tests/test_building.py: the PDF's templates use them",
     "papers/views_system.py": "papers/tests/test_views.py: set-up and public page",

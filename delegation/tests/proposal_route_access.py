@@ -347,4 +347,28 @@ ROUTES = [
         data={},
         expect=_api(BOARD_ONLY, 200),
     ),
+    # The proposal on the live matrix: its readers who also read the live map (a viewer
+    # reads a decided proposal, never the live map, so 404 like a missing one).
+    Route("delegation:proposal_matrix", kwargs=_review, expect=REVIEW_PAGE),
+    Route(
+        "delegation:proposal_matrix",
+        kwargs=_decided,
+        label="decided",
+        expect=everyone(200, viewer=404, sel_governance=404),
+    ),
+    Route(
+        "delegation:proposal_matrix",
+        kwargs=lambda: _proposal("NEWHAM-2026-01"),
+        label="another office's draft",
+        expect=everyone(404, newham_office=200),
+    ),
+    Route(
+        "delegation:proposal_matrix",
+        kwargs=_review,
+        method="POST",
+        data={},
+        label="read only",
+        # Refused by method before the proposal is looked up: says nothing about it.
+        expect=everyone(405),
+    ),
 ]

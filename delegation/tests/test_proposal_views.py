@@ -200,3 +200,23 @@ def test_budget_totals_before_and_after(client_as):
     transitions.proposal_recommend(
         proposal=proposal, by=p.user("icb.governance"), recommends="approved"
     )
+
+
+def test_an_entry_made_by_an_approval_links_back_to_the_proposal_and_decision(client_as):
+    proposal = p.recommended()
+    p.decide(proposal, "approved", minute_reference="ICB/27 4.1")
+    made = h.in_force("PA-04", "tht")
+    page = client_as("tht.board").get(f"/map-entries/{made.pk}/").content.decode()
+    decision = Proposal.objects.get(pk=proposal.pk).decision
+    assert (
+        f'Delegated by proposal <a href="/proposal/{proposal.pk}/">{proposal.reference}</a>' in page
+    )
+    assert f"{decision.citation}" in page and "minute ICB/27 4.1" in page
+    changed = h.in_force("F-01", "tht")
+    page = client_as("tht.board").get(f"/map-entries/{changed.pk}/").content.decode()
+    assert "Changed by proposal <a" in page
+    untouched = h.in_force("F-02", "tht")
+    assert (
+        "by proposal"
+        not in client_as("tht.board").get(f"/map-entries/{untouched.pk}/").content.decode()
+    )

@@ -77,6 +77,9 @@ class PortalHistory(HistoricalRecords):  # type: ignore[misc]  # simple-history 
             # as the historical model's module but leaves it elsewhere; put it where it
             # says it is, so `manage.py shell` (and pickling) can import it.
             setattr(importlib.import_module(history.__module__), history.__name__, history)
+            # The same for the histories of its many-to-many links (a paper's priorities).
+            for m2m in self.m2m_models.values():
+                setattr(importlib.import_module(m2m.__module__), m2m.__name__, m2m)
             tracked = Tracked(
                 model=sender, history=history, system_paths=self.system_paths, records=self
             )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.history.records import tracked
 
 from .choices import (
     DATA_KINDS,
@@ -71,6 +72,10 @@ class Paper(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # PaperEvent is the short log the 409 page reads; the history keeps every field's
+    # before and after, with the door (page, API, admin) and the person.
+    history = tracked(system="system", m2m_fields=["priorities"])
+
     class Meta:
         ordering = ["-meeting_date", "title", "pk"]
         indexes = [models.Index(fields=["system", "state"])]
@@ -99,6 +104,8 @@ class Recommendation(models.Model):
     text = models.TextField()
     version = models.PositiveIntegerField(default=1)
 
+    history = tracked(system="paper__system")
+
     class Meta:
         ordering = ["paper", "number"]
         constraints = [
@@ -117,6 +124,8 @@ class PreviouslyConsidered(models.Model):
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="considered")
     meeting = models.CharField(max_length=200)
     date = models.DateField(null=True, blank=True)
+
+    history = tracked(system="paper__system")
 
     class Meta:
         ordering = ["paper", "date", "pk"]
@@ -153,6 +162,8 @@ class Section(models.Model):
         "delegation.MapVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+
+    history = tracked(system="paper__system")
 
     class Meta:
         ordering = ["paper", "is_appendix", "order", "pk"]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from governance.models import IntegratedCareSystem
+from ics_portal.history.records import tracked
 
 
 class GlossaryTerm(models.Model):
@@ -16,6 +17,8 @@ class GlossaryTerm(models.Model):
     )
     acronym = models.CharField(max_length=20)
     meaning = models.CharField(max_length=300)
+
+    history = tracked(system="system")
 
     class Meta:
         ordering = ["system", "acronym"]
@@ -33,6 +36,8 @@ class StrategicPriority(models.Model):
     )
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = tracked(system="system")
 
     class Meta:
         ordering = ["system", "order", "name"]
@@ -56,6 +61,8 @@ class PublicPage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now=True)
+
+    history = tracked(system="system")
 
     def __str__(self) -> str:
         return f"{self.system}: public page {'on' if self.enabled else 'off'}"

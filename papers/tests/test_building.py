@@ -49,6 +49,24 @@ def test_text_has_the_tht_map_rows_and_total(built, draft):
     assert f"Total delegated budget £{total:,.0f}" in text
 
 
+def _pages(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_a_total_is_printed_once_after_the_last_row(built):
+    pages = _pages(built[1])
+    # The map table runs over a page break in the demo: a repeating footer would print
+    # the total under the first page's rows as well.
+    assert sum(page.count("Total delegated budget") for page in pages) == 1
+    assert len([p for p in pages if "Where the decision sits" in p]) >= 2, "one page now"
+
+
+def test_a_data_sections_heading_and_caption_stay_with_its_table(built):
+    for page in _pages(built[1]):
+        if "in force on" in page and "Functions and decisions delegated to" in page:
+            assert "Code Function Where the decision sits" in page
+
+
 def test_text_has_the_milestone_table_with_rag_words(built):
     text = pdf_text(built[1])
     assert "Milestone Lead Due Status RAG" in text

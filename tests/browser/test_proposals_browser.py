@@ -186,3 +186,26 @@ def test_the_review_pages_are_reachable_by_keyboard_alone(page_as):
     lead.goto(f"/proposal/{review.pk}/recommend/")
     seen, total = _reached_by_tab(lead)
     assert total and len(seen) == total
+
+
+def test_a_reviewer_sees_the_proposal_on_the_matrix(page_as):
+    """From the proposal page to the matrix with its cells marked in words; axe finds
+    nothing there, at full width and on a phone, and every control reaches the focus."""
+    from delegation.models import Proposal
+
+    review = Proposal.objects.get(reference="THT-2026-03")
+    board = page_as("tht.board")
+    board.goto(f"/proposal/{review.pk}/")
+    board.get_by_role("link", name=re.compile("what would change on the decision map")).click()
+    board.wait_for_url(re.compile(r"/matrix/$"))
+    table = board.get_by_role("region", name=re.compile("Decision map matrix"))
+    assert table.get_by_text("Would add", exact=True).is_visible()
+    assert table.get_by_text("Would change", exact=True).is_visible()
+    assert_accessible(board)
+    seen, total = _reached_by_tab(board)
+    assert total and len(seen) == total
+    board.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(board)
+    board.get_by_role("link", name="Show the whole map with these changes").click()
+    board.wait_for_url(re.compile(r"rows=all"))
+    assert_accessible(board)
