@@ -143,8 +143,8 @@ def programme_milestones(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def body_milestones(request: HttpRequest, system: str, body: str) -> HttpResponse:
-    the_system = governance_selectors.system_get(request.user, system)
-    the_body = governance_selectors.body_get(request.user, the_system, body)
+    ics = governance_selectors.system_get(request.user, system)
+    the_body = governance_selectors.body_get(request.user, ics, body)
     base = selectors.milestones_for(request.user).filter(owner_body=the_body)
     return _table(
         request, base=base, title=f"{the_body.name}: milestones", programme=None, body=the_body

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from governance import permissions as gp
+from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
 from ics_portal.policy import Action, Policy, ids_in, is_active
 from ics_portal.types import RequestUser
@@ -37,31 +37,31 @@ def visible_papers(user: RequestUser) -> QuerySet[Paper]:
         return Paper.objects.none()
     # From the request's grants (governance.scope): no query to build the filter.
     return Paper.objects.filter(
-        Q(system_id__in=ids_in(gp.system_ids(user, Action.EDIT)))
-        | gp.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="author_body__")
-        | gp.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix="author_body__")
-        | Q(system_id__in=ids_in(gp.system_ids(user)), state=PaperState.PUBLISHED)
+        Q(system_id__in=ids_in(landscape.system_ids(user, Action.EDIT)))
+        | landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="author_body__")
+        | landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix="author_body__")
+        | Q(system_id__in=ids_in(landscape.system_ids(user)), state=PaperState.PUBLISHED)
     )
 
 
 def bodies_to_write_for(user: RequestUser) -> QuerySet[Body]:
     """Bodies the user may write papers for (as their author)."""
-    return gp.bodies_where(user, Action.ACT_AS_PROGRAMME_OFFICE)
+    return landscape.bodies_where(user, Action.ACT_AS_PROGRAMME_OFFICE)
 
 
 # --- one object --------------------------------------------------------------------
 
 
 def _writes_for(user: RequestUser, paper: Paper) -> bool:
-    return gp.can(user, Action.ACT_AS_PROGRAMME_OFFICE, paper.author_body)
+    return landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, paper.author_body)
 
 
 def _may_view(user: RequestUser, paper: Paper) -> bool:
-    if gp.is_governance_lead(user, paper.system) or _writes_for(user, paper):
+    if landscape.is_governance_lead(user, paper.system) or _writes_for(user, paper):
         return True
-    if gp.can(user, Action.ACT_AS_BOARD_MEMBER, paper.author_body):
+    if landscape.can(user, Action.ACT_AS_BOARD_MEMBER, paper.author_body):
         return True
-    return paper.state == PaperState.PUBLISHED and gp.can(user, Action.VIEW, paper.system)
+    return paper.state == PaperState.PUBLISHED and landscape.can(user, Action.VIEW, paper.system)
 
 
 def _can_paper(user: RequestUser, action: Action, paper: Paper) -> bool:
@@ -72,9 +72,11 @@ def _can_paper(user: RequestUser, action: Action, paper: Paper) -> bool:
     if action in (Action.BUILD, Action.MARK_READY):
         return paper.state in (PaperState.DRAFT, PaperState.READY) and _writes_for(user, paper)
     if action == Action.PUBLISH:
-        return paper.state == PaperState.READY and gp.is_governance_lead(user, paper.system)
+        return paper.state == PaperState.READY and landscape.is_governance_lead(user, paper.system)
     if action == Action.WITHDRAW:
-        return paper.state != PaperState.WITHDRAWN and gp.is_governance_lead(user, paper.system)
+        return paper.state != PaperState.WITHDRAWN and landscape.is_governance_lead(
+            user, paper.system
+        )
     return False
 
 
@@ -86,13 +88,13 @@ authorise = policy.authorise
 
 
 def may_read_system(user: RequestUser, system: IntegratedCareSystem) -> bool:
-    return gp.can(user, Action.VIEW, system)
+    return landscape.can(user, Action.VIEW, system)
 
 
 def may_govern_system(user: RequestUser, system: IntegratedCareSystem) -> bool:
     """Glossary, strategic priorities and the public page."""
-    return gp.is_governance_lead(user, system)
+    return landscape.is_governance_lead(user, system)
 
 
 def may_write_for(user: RequestUser, body: Body) -> bool:
-    return gp.can(user, Action.ACT_AS_PROGRAMME_OFFICE, body)
+    return landscape.can(user, Action.ACT_AS_PROGRAMME_OFFICE, body)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from governance import selectors as landscape
+from governance import selectors as governance_selectors
 from governance.forms import Submission, submit
 
 from .. import permissions
@@ -43,8 +43,8 @@ def _detail(proposal: Proposal, anchor: str = "") -> HttpResponse:
 
 @login_required
 def proposal_list(request: HttpRequest, system: str, body: str = "") -> HttpResponse:
-    ics = landscape.system_get(request.user, system)
-    the_body = landscape.body_get(request.user, ics, body) if body else None
+    ics = governance_selectors.system_get(request.user, system)
+    the_body = governance_selectors.body_get(request.user, ics, body) if body else None
     form = forms.ListFilterForm(request.GET or None)
     state = outcome = ""
     if form.is_valid():
@@ -106,7 +106,7 @@ def _form_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def proposal_create(request: HttpRequest, system: str) -> HttpResponse:
-    ics = permissions.access(request.user, Action.PROPOSE, landscape.system_get, system)
+    ics = permissions.access(request.user, Action.PROPOSE, governance_selectors.system_get, system)
     bodies = permissions.proposing_bodies(request.user, ics)
     done = submit(
         request,

@@ -20,14 +20,14 @@ from .common import base_context, form_page, live_system, scoped
 
 @login_required
 def condition_dashboard(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = live_system(request, system)
-    form = forms.ConditionFilterForm(request.GET or None, system=system_obj)
+    ics = live_system(request, system)
+    form = forms.ConditionFilterForm(request.GET or None, system=ics)
     filters = {"category": "", "status": "", "owner": ""}
     if form.is_bound and form.is_valid():
         filters = {k: form.cleaned_data[k] for k in filters}
-    conditions = selectors.conditions_in(request.user, system_obj, **filters)
+    conditions = selectors.conditions_in(request.user, ics, **filters)
     dashboard = selectors.condition_dashboard(conditions)
-    context = base_context(request, system_obj)
+    context = base_context(request, ics)
     context.update(
         {
             "form": form,

@@ -43,10 +43,10 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = editable_system(request, system)
+    ics = editable_system(request, system)
     done = submit(
         request,
-        lambda data, _: scoped(request, forms.EntryForm(data, system=system_obj)),
+        lambda data, _: scoped(request, forms.EntryForm(data, system=ics)),
         lambda form: services.map_entry_create(created_by=request.user, **form.cleaned_data),
     )
     if done.saved:
@@ -54,11 +54,11 @@ def entry_create(request: HttpRequest, system: str) -> HttpResponse:
         return redirect("delegation:entry_detail", pk=done.result.pk)
     return form_page(
         request,
-        system_obj,
+        ics,
         done,
         title="Add a map entry",
         submit="Add entry",
-        back=reverse("delegation:matrix", args=[system_obj.slug]),
+        back=reverse("delegation:matrix", args=[ics.slug]),
     )
 
 

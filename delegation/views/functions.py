@@ -21,31 +21,31 @@ FUNCTION_FIELDS = ("code", "name", "group", "description", "statutory_basis", "d
 
 @login_required
 def function_list(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = live_system(request, system)
-    context = base_context(request, system_obj)
-    context["functions"] = selectors.functions_in(request.user, system_obj)
+    ics = live_system(request, system)
+    context = base_context(request, ics)
+    context["functions"] = selectors.functions_in(request.user, ics)
     return render(request, "delegation/function_list.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def function_create(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = editable_system(request, system)
+    ics = editable_system(request, system)
     done = submit(
         request,
         lambda data, _: forms.FunctionForm(data),
-        lambda form: services.function_create(system=system_obj, **form.cleaned_data),
+        lambda form: services.function_create(system=ics, **form.cleaned_data),
     )
     if done.saved:
         messages.success(request, f"Added {done.result}.")
-        return redirect("delegation:function_list", system=system_obj.slug)
+        return redirect("delegation:function_list", system=ics.slug)
     return form_page(
         request,
-        system_obj,
+        ics,
         done,
         title="Add a function",
         submit="Add function",
-        back=reverse("delegation:function_list", args=[system_obj.slug]),
+        back=reverse("delegation:function_list", args=[ics.slug]),
     )
 
 

@@ -18,8 +18,8 @@ from .common import base_context, live_system
 
 @login_required
 def matrix(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = live_system(request, system)
-    groups = selectors.function_groups(system_obj)
+    ics = live_system(request, system)
+    groups = selectors.function_groups(ics)
     form = forms.MatrixFilterForm(request.GET or None, groups=groups)
     filters = {"group": "", "body_kind": "", "status": EntryStatus.IN_FORCE}
     if form.is_bound and form.is_valid():
@@ -32,11 +32,11 @@ def matrix(request: HttpRequest, system: str) -> HttpResponse:
         )
     elif not form.is_bound:
         form = forms.MatrixFilterForm(initial={"status": EntryStatus.IN_FORCE}, groups=groups)
-    context = base_context(request, system_obj)
+    context = base_context(request, ics)
     # The page is a function of the cached table's key and the flags around it: a
     # client holding it gets 304 before anything is built.
-    etag = conditional.page_etag(request, matrix_page_parts(request.user, system_obj, filters))
-    changed = system_obj.map_changed_at
+    etag = conditional.page_etag(request, matrix_page_parts(request.user, ics, filters))
+    changed = ics.map_changed_at
     if (
         unchanged := conditional.not_modified(request, etag=etag, last_modified=changed)
     ) is not None:
@@ -44,7 +44,7 @@ def matrix(request: HttpRequest, system: str) -> HttpResponse:
     context.update(
         {
             "form": form,
-            "matrix_table": matrix_html(request.user, system_obj, filters),
+            "matrix_table": matrix_html(request.user, ics, filters),
             "legend": [(level, LEVEL_TAGS[level]) for level in Level],
         }
     )
@@ -55,18 +55,18 @@ def matrix(request: HttpRequest, system: str) -> HttpResponse:
 
 @login_required
 def entry_list(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = live_system(request, system)
-    groups = selectors.function_groups(system_obj)
+    ics = live_system(request, system)
+    groups = selectors.function_groups(ics)
     form = forms.MatrixFilterForm(request.GET or None, groups=groups)
     filters = {"group": "", "body_kind": "", "status": ""}
     if form.is_bound and form.is_valid():
         filters = {k: form.cleaned_data[k] for k in filters}
-    page = Paginator(selectors.entries_in(request.user, system_obj, **filters), 100).get_page(
+    page = Paginator(selectors.entries_in(request.user, ics, **filters), 100).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = base_context(request, system_obj)
+    context = base_context(request, ics)
     context.update(
         {"form": form, "entries": page.object_list, "page": page, "query": query.urlencode()}
     )
@@ -75,8 +75,8 @@ def entry_list(request: HttpRequest, system: str) -> HttpResponse:
 
 @login_required
 def body_delegations(request: HttpRequest, system: str, body: str) -> HttpResponse:
-    system_obj = live_system(request, system)
-    body_obj = governance_selectors.body_get(request.user, system_obj, body)
-    context = base_context(request, system_obj)
+    ics = live_system(request, system)
+    body_obj = governance_selectors.body_get(request.user, ics, body)
+    context = base_context(request, ics)
     context.update({"body": body_obj, **selectors.body_delegations(request.user, body_obj)})
     return render(request, "delegation/body_delegations.html", context)

@@ -34,10 +34,8 @@ def _spreadsheet(rows: list[dict[str, Any]], fmt: str, filename: str) -> HttpRes
 
 @login_required
 def map_export(request: HttpRequest, system: str, fmt: str) -> HttpResponse:
-    system_obj = live_system(request, system)
-    return _spreadsheet(
-        selectors.live_rows(system_obj), fmt, f"{system_obj.slug}-decision-map-live"
-    )
+    ics = live_system(request, system)
+    return _spreadsheet(selectors.live_rows(ics), fmt, f"{ics.slug}-decision-map-live")
 
 
 @login_required
@@ -51,7 +49,7 @@ def version_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def map_import(request: HttpRequest, system: str) -> HttpResponse:
     """Upload a spreadsheet and check it: a dry run that changes nothing. The plan is
     then read on the job's page, where the import itself is started."""
-    system_obj = editable_system(request, system)
+    ics = editable_system(request, system)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -59,7 +57,7 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
             # Refuse an oversized file before reading it into memory.
             uploads.refuse_size(upload.size, import_rows.LIMITS)
             job = imports.check(
-                system=system_obj,
+                system=ics,
                 user=request.user,
                 filename=upload.name,
                 content=upload.read(),
@@ -68,18 +66,16 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
         except uploads.FileRefused as refused:
             form.add_error("file", str(refused))
         else:
-            return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
+            return redirect("delegation:map_import_job", system=ics.slug, token=job.token)
     token = request.POST.get("job", "")
     if not jobs.TOKEN.match(token):
         token = new_token()
-    context = base_context(request, system_obj)
+    context = base_context(request, ics)
     context.update(
         {
             "form": form,
             "token": token,
-            "progress_url": reverse(
-                "delegation:map_import_progress", args=[system_obj.slug, token]
-            ),
+            "progress_url": reverse("delegation:map_import_progress", args=[ics.slug, token]),
         }
     )
     status = 400 if form.is_bound and form.errors else 200
@@ -91,21 +87,19 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
 def map_import_job(request: HttpRequest, system: str, token: str) -> HttpResponse:
     """A checked file: its dry run, then (POST) its import — or, after a failure that
     may pass, the same import again — its progress and its result."""
-    system_obj = editable_system(request, system)
-    job = imports.job_get(token, user=request.user, system=system_obj)
+    ics = editable_system(request, system)
+    job = imports.job_get(token, user=request.user, system=ics)
     if request.method == "POST":
         if imports.start(job):
             tasks.map_import_run.delay(job.pk)
-        return redirect("delegation:map_import_job", system=system_obj.slug, token=job.token)
-    context = base_context(request, system_obj)
+        return redirect("delegation:map_import_job", system=ics.slug, token=job.token)
+    context = base_context(request, ics)
     context.update(
         {
             "job": job,
             "refused_rows": imports.refused_rows(job),
             "progress": imports.progress_of(job),
-            "progress_url": reverse(
-                "delegation:map_import_progress", args=[system_obj.slug, job.token]
-            ),
+            "progress_url": reverse("delegation:map_import_progress", args=[ics.slug, job.token]),
         }
     )
     return render(request, "delegation/import_job.html", context)
@@ -114,8 +108,8 @@ def map_import_job(request: HttpRequest, system: str, token: str) -> HttpRespons
 @login_required
 def map_import_progress(request: HttpRequest, system: str, token: str) -> JsonResponse:
     """How far a check or an import has got, for the page that follows it."""
-    system_obj = editable_system(request, system)
-    job = imports.job_get(token, user=request.user, system=system_obj)
+    ics = editable_system(request, system)
+    job = imports.job_get(token, user=request.user, system=ics)
     response = JsonResponse(imports.progress_of(job))
     response["Cache-Control"] = "no-store"
     return response

@@ -31,9 +31,9 @@ def _version_system(request: HttpRequest, slug: str) -> IntegratedCareSystem:
 
 @login_required
 def version_list(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = _version_system(request, system)
-    context = base_context(request, system_obj)
-    context["versions"] = selectors.versions_in(request.user, system_obj)
+    ics = _version_system(request, system)
+    context = base_context(request, ics)
+    context["versions"] = selectors.versions_in(request.user, ics)
     return render(request, "delegation/version_list.html", context)
 
 
@@ -48,10 +48,10 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version_diff(request: HttpRequest, system: str) -> HttpResponse:
     """Compare ?old=<version id> with ?new=<version id or "live">."""
-    system_obj = _version_system(request, system)
-    versions = list(selectors.versions_in(request.user, system_obj))
+    ics = _version_system(request, system)
+    versions = list(selectors.versions_in(request.user, ics))
     old_id, new_id = request.GET.get("old", ""), request.GET.get("new", "")
-    context = base_context(request, system_obj)
+    context = base_context(request, ics)
     may_read_live = context["may_read_live"]
     if not old_id and not new_id and versions:
         # Opened from a link rather than the form: answer the usual question, what has
@@ -62,8 +62,8 @@ def version_diff(request: HttpRequest, system: str) -> HttpResponse:
             old_id, new_id = str(versions[1].pk), str(versions[0].pk)
     context.update({"versions": versions, "old_id": old_id, "new_id": new_id})
     if old_id and new_id:
-        old = _version_rows(request, system_obj, old_id, may_read_live)
-        new = _version_rows(request, system_obj, new_id, may_read_live)
+        old = _version_rows(request, ics, old_id, may_read_live)
+        new = _version_rows(request, ics, new_id, may_read_live)
         if old is None or new is None:
             context["error"] = "Choose two versions of this map, or a version and the live map."
             return render(request, "delegation/version_diff.html", context, status=400)
@@ -91,12 +91,12 @@ def _version_rows(
 @login_required
 @require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, system: str) -> HttpResponse:
-    system_obj = editable_system(request, system)
+    ics = editable_system(request, system)
     done = submit(
         request,
-        lambda data, _: scoped(request, forms.PublishForm(data, system=system_obj)),
+        lambda data, _: scoped(request, forms.PublishForm(data, system=ics)),
         lambda form: services.map_version_publish(
-            system=system_obj, published_by=request.user, **form.cleaned_data
+            system=ics, published_by=request.user, **form.cleaned_data
         ),
     )
     if done.saved:
@@ -104,11 +104,11 @@ def version_publish(request: HttpRequest, system: str) -> HttpResponse:
         return redirect("delegation:version_detail", pk=done.result.pk)
     return form_page(
         request,
-        system_obj,
+        ics,
         done,
         title="Publish a version of the map",
         submit="Publish version",
-        back=reverse("delegation:version_list", args=[system_obj.slug]),
+        back=reverse("delegation:version_list", args=[ics.slug]),
         intro="Publishing freezes every entry in force now, with its conditions, as a "
         "record that later changes never alter.",
     )
