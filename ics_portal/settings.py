@@ -414,6 +414,14 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# Audit tools that inject a script into the page (axe, in ../shared/tools/walk_pages.py
+# and browser extensions) need the policy reported rather than enforced while they run.
+# Development only: production always enforces it.
+if _env_bool("CSP_REPORT_ONLY", default=False):
+    if PRODUCTION:
+        raise ImproperlyConfigured("CSP_REPORT_ONLY is for development; production enforces.")
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY = None  # type: ignore[assignment]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

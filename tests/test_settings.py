@@ -117,3 +117,22 @@ def test_bad_storage_settings_are_refused_at_start():
     assert result.returncode != 0 and "must be a JSON object" in result.stderr
     result = run_check(DATA_UPLOAD_MAX_MEMORY_SIZE="lots")
     assert result.returncode != 0 and "must be a whole number" in result.stderr
+
+
+def test_report_only_csp_is_for_development_and_keeps_the_same_policy():
+    enforced = _setting("settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']")
+    reported = _setting(
+        "settings.CONTENT_SECURITY_POLICY_REPORT_ONLY['DIRECTIVES']['script-src'], "
+        "settings.CONTENT_SECURITY_POLICY",
+        CSP_REPORT_ONLY="1",
+    )
+    assert reported == f"{enforced} None"
+    result = run_check(
+        DJANGO_ENV="production",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="portal.example.org",
+        PORTAL_BASE_URL="https://portal.example.org",
+        CSP_REPORT_ONLY="1",
+    )
+    assert result.returncode != 0
+    assert "CSP_REPORT_ONLY is for development" in result.stderr
