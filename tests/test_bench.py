@@ -16,6 +16,8 @@ from bench.load import ROOT, production_env
 def test_the_load_benchmark_settings_start_the_portal_in_production_mode():
     env = production_env(argparse.Namespace(port=8190))
     env.pop("DATABASE_URL", None)  # the checks need no database
+    # Set in this process by pytest-playwright for its browser tests; a deploy never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
         cwd=ROOT,

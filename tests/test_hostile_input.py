@@ -46,6 +46,13 @@ def test_an_id_filter_outside_what_an_id_can_be_is_a_400(api_as, path, parameter
     assert parameter in error["fields"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/milestones/?lead=a%00b", "/api/v1/bodies/?system=n%00el"]
+)
+def test_a_nul_character_in_a_text_filter_is_a_400(api_as, path):
+    assert_error_shape(api_as("icb.governance").get(path), 400)
+
+
 def test_the_page_filter_with_a_percent_is_not_a_500(client_as):
     programme = Programme.objects.get(body__slug="tht")
     page = client_as("tht.office").get(

@@ -24,6 +24,14 @@ def _choose(page, label: str, pattern: str, exact: bool = False) -> None:
     select.select_option(value)
 
 
+def _fill_date(page, label: str, day: dt.date) -> None:
+    """The NHS.UK date input: day, month and year boxes in a group named by its label."""
+    group = page.get_by_role("group", name=label, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))
+
+
 def _click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).first.click()
 
@@ -48,9 +56,7 @@ def _office_drafts_and_submits(office, today: dt.date):
     office.get_by_label("Form (optional)").select_option("committee")
     office.get_by_label("Decision right (optional)").select_option("decides")
     office.get_by_label("Delegated budget (£) (optional)").fill("1500000")
-    office.get_by_label("Effective from", exact=True).fill(
-        (today + dt.timedelta(days=7)).isoformat()
-    )
+    _fill_date(office, "Effective from", today + dt.timedelta(days=7))
     assert_accessible(office)
     _click(office, "Add item")
     office.wait_for_url(re.compile(r"/proposal/\d+/"))
@@ -75,7 +81,7 @@ def _office_drafts_and_submits(office, today: dt.date):
 def _lead_opens_review(lead, proposal, today: dt.date) -> None:
     lead.goto(f"/proposal/{proposal.pk}/")
     lead.get_by_role("link", name="Open the board's review").click()
-    lead.get_by_label("Review closes on").fill((today + dt.timedelta(days=14)).isoformat())
+    _fill_date(lead, "Review closes on", today + dt.timedelta(days=14))
     assert_accessible(lead)
     _click(lead, "Open the board's review")
     lead.wait_for_url(re.compile(rf"/proposal/{proposal.pk}/$"))
@@ -113,7 +119,7 @@ def _lead_recommends_and_approves(lead, proposal, today: dt.date) -> None:
     lead.get_by_role("link", name="Record the ICB's decision").click()
     lead.get_by_label("Approved", exact=True).check()
     _choose(lead, "Deciding body", "ICB")
-    lead.get_by_label("Meeting date").fill(today.isoformat())
+    _fill_date(lead, "Meeting date", today)
     lead.get_by_label("Minute reference").fill("7.2")
     assert_accessible(lead)
     _click(lead, "Record the ICB's decision")
