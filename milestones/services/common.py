@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -70,11 +70,11 @@ class StaleMilestone(StaleWrite):
 
     @property
     def milestone(self) -> Milestone:
-        return self.obj
+        return cast(Milestone, self.obj)
 
     @property
     def title(self) -> str:
-        return self.obj.title
+        return self.milestone.title
 
 
 # Fields whose changes the update log records (the shared record covers the rest).
@@ -211,8 +211,11 @@ def _sync_lead_grant(milestone: Milestone) -> None:
     rows = MilestoneUserObjectPermission.objects.filter(
         content_object=milestone, permission__codename=LEAD_CODENAME
     )
+    if milestone.lead_user_id is None:
+        rows.delete()
+        return
     rows.exclude(user_id=milestone.lead_user_id).delete()
-    if milestone.lead_user_id and not rows.filter(user_id=milestone.lead_user_id).exists():
+    if not rows.filter(user_id=milestone.lead_user_id).exists():
         permission = Permission.objects.get(
             content_type__app_label="milestones", codename=LEAD_CODENAME
         )
