@@ -16,30 +16,26 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as a script: the repository root is not on the path until the line above.
+from bench.common import setup_django
 
 
 def setup(keep_db: bool) -> None:
-    sys.path.insert(0, str(ROOT))
-    if not keep_db:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ics_portal.settings")
     # Debug mode keeps every query and template in memory; production does not.
     os.environ.setdefault("DEBUG", "0")
-    import django
+    setup_django(keep_db=keep_db)
+    if keep_db:
+        from django.core.management import call_command
 
-    django.setup()
-    from django.core.management import call_command
+        from governance.models import IntegratedCareSystem
 
-    from governance.models import IntegratedCareSystem
-
-    call_command("migrate", verbosity=0)
-    if not IntegratedCareSystem.objects.filter(slug="nel").exists():
-        call_command("load_demo", verbosity=0)
+        call_command("migrate", verbosity=0)
+        if not IntegratedCareSystem.objects.filter(slug="nel").exists():
+            call_command("load_demo", verbosity=0)
 
 
 def lists() -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load import LUA, ensure_wrk, pages, prepare, production_env, run_wrk, wait_for  # noqa: E402
+from tests.workers import pool_children  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -34,11 +35,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def the_worker(master: int) -> int:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+def the_worker(master: subprocess.Popen) -> int:
+    children = pool_children(master)  # a prefork master's children, as for Celery's
     if len(children) != 1:
         sys.exit(f"expected one gunicorn worker, found {children}")
-    return int(children[0])
+    return children[0]
 
 
 def main() -> None:
@@ -84,7 +85,7 @@ def main() -> None:
     run = argparse.Namespace(**{**vars(args), "duration": args.stretch})
     try:
         wait_for(base)
-        worker = the_worker(server.pid)
+        worker = the_worker(server)
         print(f"one gunicorn worker, production settings; {len(mix)} pages in turn\n")
         print(f"{'requests':>10}{'RSS MB':>10}")
         print(f"{0:>10}{rss_mb(worker):>10.1f}", flush=True)
