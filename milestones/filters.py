@@ -15,7 +15,7 @@ from ics_portal.validators import EARLIEST_DATE, LATEST_DATE
 
 from .models import Milestone, Programme, Status
 from .quarters import QuarterError, parse_quarter
-from .rag import Rag
+from .rag import Rag, rag_order_annotation
 
 SORTS = {
     "due": ("due_date", "title"),
@@ -107,6 +107,8 @@ class MilestoneFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "overdue":
+            queryset = queryset.annotate(rag_rank=rag_order_annotation())
         return queryset.order_by(*SORTS.get(value or "due", SORTS["due"]))
 
 

@@ -34,8 +34,9 @@ def programme_get(user: RequestUser, pk: int) -> Programme:
 
 
 def with_rag(queryset: QuerySet[Milestone]) -> QuerySet[Milestone]:
-    """Annotate the derived RAG (and its worst-first rank) so lists filter and sort on it."""
-    return queryset.annotate(rag_value=rag_annotation(), rag_rank=rag_order_annotation())
+    """Annotate the derived RAG so lists filter on it (``filters.MilestoneFilter`` adds its
+    worst-first rank only when a list is sorted by it: each is seven clauses of SQL)."""
+    return queryset.annotate(rag_value=rag_annotation())
 
 
 def milestones_for(user: RequestUser) -> QuerySet[Milestone]:

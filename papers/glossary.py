@@ -32,14 +32,30 @@ DEFAULT_TERMS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _pattern(acronym: str) -> re.Pattern[str]:
-    # Whole words only, case as written: "ICS" in "ICS update" but not in "PHYSICS";
-    # a plural ("PCNs", "PCN's") still counts as a use.
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(acronym)}(?=s\b|'s\b|[^A-Za-z0-9]|$)")
+# Whole words only, case as written: "ICS" in "ICS update" but not in "PHYSICS"; a plural
+# ("PCNs", "PCN's") still counts as a use.
+_BEFORE = r"(?<![A-Za-z0-9])"
+_AFTER = r"(?=s\b|'s\b|[^A-Za-z0-9]|$)"
+
+
+def _pattern(*acronyms: str) -> re.Pattern[str]:
+    # Longest first: where "NHS" and "NHSE" could both start, the longer is the one used.
+    alternatives = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True))
+    return re.compile(f"{_BEFORE}({alternatives}){_AFTER}")
 
 
 def acronyms_used(texts: Iterable[str], terms: Mapping[str, str]) -> list[tuple[str, str]]:
     """The terms whose acronym appears in ``texts``, alphabetical (case-insensitive)."""
     corpus = "\n".join(t for t in texts if t)
-    used = [(a, m) for a, m in terms.items() if _pattern(a).search(corpus)]
+    if not terms:
+        return []
+    # One pass over a long paper for all the terms (a pass per term was a tenth of a
+    # build's own time); then a term that is the start of one found, such as "PCN" of
+    # "PCNs", is looked for alone, since one pass reports one term per place.
+    found = set(_pattern(*terms).findall(corpus))
+    for acronym in terms:
+        if acronym not in found and any(f.startswith(acronym) for f in found):
+            if _pattern(acronym).search(corpus):
+                found.add(acronym)
+    used = [(a, m) for a, m in terms.items() if a in found]
     return sorted(used, key=lambda item: item[0].lower())
