@@ -16,12 +16,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from governance import permissions as landscape
 from governance.models import Body, IntegratedCareSystem
+from ics_portal.links import url_pattern
 from ics_portal.types import RequestUser
 
 from . import selectors
@@ -49,12 +49,6 @@ RIGHT_TEXT = {
     DecisionRight.CONSULTED: "is consulted",
     DecisionRight.INFORMED: "is informed",
 }
-
-
-def _url_pattern(name: str, *args: Any) -> str:
-    """A reversed URL with ``{}`` where the last argument goes: reverse() once a page."""
-    marker = 987654321
-    return reverse(name, args=[*args, marker]).replace(str(marker), "{}")
 
 
 def _entry_html(entry: MapEntry, entry_url: str, level_names: dict[str, str]) -> str:
@@ -95,7 +89,7 @@ def _heading(body: Body, body_url: str) -> SafeString:
 
 
 def _rows(data: dict[str, Any], system: IntegratedCareSystem) -> list[dict[str, Any]]:
-    entry_url = _url_pattern("delegation:entry_detail")
+    entry_url = url_pattern("delegation:entry_detail")
     level_names = dict(Level.choices)
     groups = []
     for group in data["groups"]:
@@ -119,7 +113,7 @@ def _rows(data: dict[str, Any], system: IntegratedCareSystem) -> list[dict[str, 
 
 def render_matrix(user: RequestUser, system: IntegratedCareSystem, filters: dict[str, str]) -> str:
     data = selectors.matrix(user, system, **filters)
-    body_url = _url_pattern("delegation:body_delegations", system.slug)
+    body_url = url_pattern("delegation:body_delegations", system.slug)
     return render_to_string(
         "delegation/_matrix_table.html",
         {

@@ -15,7 +15,7 @@ from ics_portal.types import RequestUser
 
 from . import permissions
 from .models import CLOSED_STATUSES, Milestone, MilestoneUpdate, Programme
-from .rag import rag_annotation, rag_order_annotation
+from .rag import rag_annotation
 
 
 def programmes_for(user: RequestUser) -> QuerySet[Programme]:

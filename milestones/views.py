@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from governance import selectors as governance_selectors
 from governance.forms import Submission, submit
 from ics_portal.ids import as_id
+from ics_portal.links import url_pattern
 
 from . import permissions, selectors, services, timeline
 from .filters import MilestoneFilter
@@ -76,6 +77,17 @@ def _lead_choices(rows: QuerySet[Milestone]) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda kv: kv[1].lower())
 
 
+def with_links(rows: list[Milestone]) -> list[Milestone]:
+    """Each row with its page's and its inline update's address (``_row.html`` links with
+    them): reversed once for the table, not twice a row."""
+    detail = url_pattern("milestones:detail")
+    inline = url_pattern("milestones:inline_update")
+    for m in rows:
+        m.detail_url = detail.format(m.pk)  # type: ignore[attr-defined]
+        m.inline_url = inline.format(m.pk)  # type: ignore[attr-defined]
+    return rows
+
+
 def _table(
     request: HttpRequest,
     *,
@@ -94,7 +106,7 @@ def _table(
             del params[key]
     filterset = MilestoneFilter(params or None, queryset=base)
     rows_qs = filterset.qs if filterset.is_bound and filterset.is_valid() else base
-    rows = list(rows_qs.order_by(*rows_qs.query.order_by or ("due_date", "title")))
+    rows = with_links(list(rows_qs.order_by(*rows_qs.query.order_by or ("due_date", "title"))))
     updatable = selectors.updatable_ids(request.user, rows)
     body_choices = sorted(
         set(base.order_by().values_list("owner_body__slug", "owner_body__name")),
@@ -276,7 +288,7 @@ def _inline_row(
     request: HttpRequest, pk: int, error: str, done: Submission, **extra: Any
 ) -> HttpResponse:
     """The table row again, for htmx to swap in."""
-    row = selectors.milestone_get(request.user, pk)
+    [row] = with_links([selectors.milestone_get(request.user, pk)])
     context = {
         "m": row,
         "updatable": {row.pk},

@@ -53,9 +53,7 @@ def acronyms_used(texts: Iterable[str], terms: Mapping[str, str]) -> list[tuple[
     # build's own time); then a term that is the start of one found, such as "PCN" of
     # "PCNs", is looked for alone, since one pass reports one term per place.
     found = set(_pattern(*terms).findall(corpus))
-    for acronym in terms:
-        if acronym not in found and any(f.startswith(acronym) for f in found):
-            if _pattern(acronym).search(corpus):
-                found.add(acronym)
+    prefixes = [a for a in terms if a not in found and any(f.startswith(a) for f in found)]
+    found.update(a for a in prefixes if _pattern(a).search(corpus))
     used = [(a, m) for a, m in terms.items() if a in found]
     return sorted(used, key=lambda item: item[0].lower())

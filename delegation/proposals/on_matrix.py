@@ -23,8 +23,10 @@ from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from ics_portal.links import url_pattern
+
 from .. import selectors as map_selectors
-from ..matrix import EMPTY_CELL, _entry_html, _heading, _url_pattern
+from ..matrix import EMPTY_CELL, _entry_html, _heading
 from ..models import ItemKind, Level, MapEntry, Proposal, ProposalItem
 from .selectors import describe
 from .workflow import APPROVING, State
@@ -229,11 +231,11 @@ def proposal_matrix(user: Any, proposal: Proposal, *, whole: bool = False) -> di
     marks = marks_for(proposal, items, _live(data))
     touched = {f for f, _b in marks}
     urls = {
-        "entry": _url_pattern("delegation:entry_detail"),
+        "entry": url_pattern("delegation:entry_detail"),
         "proposal": reverse("delegation:proposal_detail", args=[proposal.pk]),
     }
     names = dict(Level.choices)
-    body_url = _url_pattern("delegation:body_delegations", system.slug)
+    body_url = url_pattern("delegation:body_delegations", system.slug)
     groups = []
     shown_functions = 0
     for group in data["groups"]:

@@ -117,3 +117,11 @@ def decision_map_url(context: template.Context, system: Any) -> str:
     user = getattr(request, "user", None)
     live = permissions.may_read_live_map(user, system)
     return reverse("delegation:matrix" if live else "delegation:version_list", args=[system.slug])
+
+
+@register.simple_tag
+def condition_rows(conditions: Any, show_entry: bool = False) -> str:
+    """A conditions table's rows, built in Python (see ``delegation.condition_rows``)."""
+    from delegation.condition_rows import condition_rows as rows
+
+    return rows(conditions, show_entry=bool(show_entry))

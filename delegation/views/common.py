@@ -15,16 +15,10 @@ from governance.models import IntegratedCareSystem
 from governance.scoping import scope_form
 
 from .. import permissions
+from ..condition_rows import STATUS_TAGS
 from ..matrix import LEVEL_SHORT, LEVEL_TAGS
 from ..models import AssessmentStatus, Level
 from ..permissions import Action
-
-STATUS_TAGS = {
-    AssessmentStatus.NOT_ASSESSED: "nhsuk-tag--grey",
-    AssessmentStatus.MET: "nhsuk-tag--green",
-    AssessmentStatus.PARTLY_MET: "nhsuk-tag--yellow",
-    AssessmentStatus.NOT_MET: "nhsuk-tag--red",
-}
 
 
 def live_system(request: HttpRequest, slug: str) -> IntegratedCareSystem:

@@ -31,7 +31,7 @@ def condition_dashboard(request: HttpRequest, system: str) -> HttpResponse:
     context.update(
         {
             "form": form,
-            "conditions": conditions,
+            "conditions": dashboard["rows"],
             # Assured status is what counts; the bodies' own view stands beside it.
             "by_status": [
                 (
