@@ -122,14 +122,20 @@ def prepare(args: argparse.Namespace) -> dict[str, dict[str, str]]:
 
 
 def pages(scale: int) -> list[tuple[str, str, str]]:
-    """(label, persona, path) for each main page at 1x and at the scale."""
+    """(label, persona, path) for each main page at 1x and at the scale. The first row is
+    the anonymous sign-in page: the cost of a page of this app with no data, beside the
+    health floor's cost of no page at all."""
+    from delegation.models import Proposal
     from milestones.models import Programme
+    from papers.models import Paper
 
     big = f"big{scale}"
     tht = Programme.objects.get(body__system__slug="nel", body__slug="tht").pk
     big_programme = Programme.objects.filter(body__system__slug=big).first()
     lead = "icb.governance"
-    rows = []
+    rows = [("sign-in page (anonymous)", "", "/accounts/login/")]
+    proposal = Proposal.objects.filter(body__system__slug="nel").order_by("pk").first()
+    paper = Paper.objects.filter(system__slug="nel").order_by("pk").first()
     for size, system, body, programme in (
         ("1x", "nel", "tht", tht),
         (f"{scale}x", big, "place-0", big_programme.pk if big_programme else None),
@@ -143,6 +149,12 @@ def pages(scale: int) -> list[tuple[str, str, str]]:
             (f"body page {size}", lead, f"/systems/{system}/bodies/{body}/"),
             (f"API map-entries {size}", lead, f"/api/v1/map-entries/?system={system}"),
         ]
+        if size == "1x":
+            # The demo's own: the big system has no proposals or papers.
+            rows += (
+                [(f"proposal page {size}", lead, f"/proposal/{proposal.pk}/")] if proposal else []
+            )
+            rows += [(f"paper page {size}", lead, f"/papers/{paper.pk}/")] if paper else []
         if programme:
             rows += [
                 (f"milestones table {size}", lead, f"/milestones/programmes/{programme}/"),
@@ -303,7 +315,7 @@ def main() -> None:
         header = f"{'page':<26}{'status':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
         print(header + f"{'% floor':>9}{'floor/s':>9}")
         for label, persona, path in wanted:
-            cookie = f"{name}={cookies[persona][name]}"
+            cookie = f"{name}={cookies[persona][name]}" if persona else ""
             status = fetch_status(base, path, cookie)
             if status != 200:
                 print(f"{label:<26}{status:>7}  skipped: not a 200", flush=True)

@@ -11,11 +11,21 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from governance.models import Body, IntegratedCareSystem
+from governance.models import Body, IntegratedCareSystem, Role, RoleAssignment
 from ics_portal.types import RequestUser
 
 from .. import permissions
@@ -40,7 +50,18 @@ def proposals_queryset(user: RequestUser) -> QuerySet[Proposal]:
 
 def proposal_get(user: RequestUser, pk: int) -> Proposal:
     try:
-        return proposals_queryset(user).select_related("drafted_by", "reopened_from").get(pk=pk)
+        # The decision (one at most) comes in the same query: the page shows it.
+        return (
+            proposals_queryset(user)
+            .select_related(
+                "drafted_by",
+                "reopened_from",
+                "decision__deciding_body",
+                "decision__map_version",
+                "decision__recorded_by",
+            )
+            .get(pk=pk)
+        )
     except Proposal.DoesNotExist:
         raise Http404("No such proposal.") from None
 
@@ -217,11 +238,40 @@ def _condition_headline(item: ProposalItem) -> str:
     return f"On {condition.map_entry.function.code}: {condition.requirement}" if condition else ""
 
 
-def budget_totals(proposal: Proposal, items: list[ProposalItem], live: dict) -> dict[str, Decimal]:
+def body_figures(proposal: Proposal) -> tuple[int, Decimal]:
+    """The proposing body's board size and its delegated budget in force: one query."""
+    board = (
+        RoleAssignment.objects.filter(
+            body=OuterRef("pk"), role=Role.BOARD_MEMBER, revoked_at__isnull=True
+        )
+        .values("body")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    budget = (
+        MapEntry.objects.filter(receiving_body=OuterRef("pk"), status=EntryStatus.IN_FORCE)
+        .values("receiving_body")
+        .annotate(total=Sum("delegated_budget"))
+        .values("total")
+    )
+    row = (
+        Body.objects.filter(pk=proposal.body_id)
+        .annotate(
+            board=Coalesce(Subquery(board), 0),
+            budget=Coalesce(Subquery(budget), Value(Decimal("0")), output_field=DecimalField()),
+        )
+        .values("board", "budget")
+        .get()
+    )
+    return row["board"], Decimal(row["budget"])
+
+
+def budget_totals(
+    proposal: Proposal, items: list[ProposalItem], live: dict, now: Decimal | None = None
+) -> dict[str, Decimal]:
     """The body's delegated budget now and as it would be (or was made) by the items."""
-    now = MapEntry.objects.filter(
-        receiving_body=proposal.body_id, status=EntryStatus.IN_FORCE
-    ).aggregate(total=Coalesce(Sum("delegated_budget"), Decimal("0")))["total"]
+    if now is None:
+        now = body_figures(proposal)[1]
     delta = Decimal("0")
     for item in items:
         if item.kind == ItemKind.DELEGATE:
@@ -275,6 +325,7 @@ def proposal_page(user: RequestUser, proposal: Proposal) -> dict[str, Any]:
         item.thread = threads.get(item.pk, [])
     positions = list(proposal.positions.select_related("member").order_by("recorded_at", "pk"))
     current = [p for p in positions if p.replaced_at is None]
+    board, budget_now = body_figures(proposal)
     conflicts = []
     open_ = proposal.state in (State.IN_REVIEW, State.RECOMMENDED)
     if open_ and permissions.can(user, "refresh", proposal):
@@ -287,17 +338,20 @@ def proposal_page(user: RequestUser, proposal: Proposal) -> dict[str, Any]:
         "positions": current,
         "position_history": [p for p in positions if p.replaced_at is not None],
         "my_position": next((p for p in current if p.member_id == user.pk), None),
-        "tally": transitions.tally(proposal, positions),
+        "tally": transitions.tally(proposal, positions, board=board),
         "recommendation": proposal.recommendations.select_related("recorded_by").last(),
         "decision": decision_of(proposal),
         "log": list(proposal.log.select_related("by").order_by("at", "pk")),
-        "budget": budget_totals(proposal, items, live),
+        "budget": budget_totals(proposal, items, live, now=budget_now),
         "conflicts": conflicts,
         "actions": [t for t in TRANSITIONS.values() if permissions.can(user, t.name, proposal)],
     }
 
 
 def decision_of(proposal: Proposal) -> Decision | None:
+    if Proposal.decision.is_cached(proposal):
+        # proposal_get brought it (or its absence) with the proposal.
+        return getattr(proposal, "decision", None)
     return (
         Decision.objects.filter(proposal=proposal)
         .select_related("deciding_body", "map_version", "recorded_by")

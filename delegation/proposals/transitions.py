@@ -131,8 +131,11 @@ def board_size(body: Body) -> int:
     )
 
 
-def tally(proposal: Proposal, positions: list[ProposalPosition] | None = None) -> dict[str, Any]:
-    """Counts by position and how many of the board have responded."""
+def tally(
+    proposal: Proposal, positions: list[ProposalPosition] | None = None, board: int | None = None
+) -> dict[str, Any]:
+    """Counts by position and how many of the board have responded (``board``: its size,
+    when the caller has counted it already)."""
     if positions is None:
         positions = list(proposal.positions.filter(replaced_at__isnull=True))
     current = [p for p in positions if p.replaced_at is None]
@@ -140,7 +143,7 @@ def tally(proposal: Proposal, positions: list[ProposalPosition] | None = None) -
     return {
         "counts": {value: counts.get(value, 0) for value in Position.values},
         "responded": len({p.member_id for p in current}),
-        "board": board_size(proposal.body),
+        "board": board_size(proposal.body) if board is None else board,
     }
 
 
