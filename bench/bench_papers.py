@@ -4,8 +4,8 @@ bare render).
 
 The data is made once in a throwaway SQLite file; each kind of measurement then runs in
 a fresh process (so peak memory is its own), warmed up by one small render first
-(imports and fonts load once per worker process, not per build), and prints the median
-of three runs. Nothing traces memory allocations while the clock runs: tracemalloc made
+(imports and fonts load once per worker process, not per build), and prints the best
+of five runs. Nothing traces memory allocations while the clock runs: tracemalloc made
 every figure several times slower than a worker's real build.
 
     .venv/bin/python bench/bench_papers.py
@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROUNDS = 3  # each figure is the median of this many runs: one run alone is noisy
+# Each figure is the best of this many runs: on a shared 2-core machine one run alone
+# varies by a third; the fastest is the one least disturbed.
+ROUNDS = 5
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILLER = (
     "The partnership reviewed its delegated functions against the conditions the board "
@@ -127,7 +128,7 @@ def _full_build(paper) -> tuple[float, int]:
 
 
 def measure(db: str, media: str, paper_id: int, what: str) -> None:
-    """The median of ROUNDS runs of one kind, in this process, after a warm-up."""
+    """The best of ROUNDS runs of one kind, in this process, after a warm-up."""
     _setup(db, media)
     from weasyprint import HTML
 
@@ -139,7 +140,7 @@ def measure(db: str, media: str, paper_id: int, what: str) -> None:
     rendering.render_pdf(gather.snapshot(Paper.objects.exclude(pk=paper_id).first()))
     before = _rss_mib()
     runs = [(_full_build if what == "build" else _bare_render)(paper) for _ in range(ROUNDS)]
-    elapsed, pages = statistics.median(t for t, _p in runs), runs[-1][1]
+    elapsed, pages = min(t for t, _p in runs), runs[-1][1]
     print(f"{what}\t{elapsed:.2f}\t{_rss_mib():.0f}\t{_rss_mib() - before:.0f}\t{pages}")
 
 
