@@ -9,10 +9,12 @@ rebuilds guardian's nested subqueries statement by statement. Kept on the user o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Model, Value
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, Model, QuerySet, Value
 
 from ics_portal.policy import is_active, remember
 from ics_portal.types import RequestUser
@@ -52,6 +54,47 @@ def _group(rows: Any, key_of: Any) -> dict[str, frozenset[int]]:
     return {codename: frozenset(ids) for codename, ids in found.items()}
 
 
+# A user id no row has: it marks where the real id goes in a statement compiled once.
+# Within a 32-bit column's range, so no lookup treats it as out of range and drops it.
+_ANY_USER = -1_234_567_891
+_compiled: dict[str, tuple[str, tuple[Any, ...]]] = {}
+
+
+def _run_for(user: RequestUser, name: str, build: Callable[[int], QuerySet]) -> list[tuple]:
+    """Rows of ``build(user id)``, with its SQL compiled by the ORM once a process.
+
+    Every request reads its grants before anything else; compiling the union of four
+    joined querysets cost more than running it (about 3 ms of 5 on PostgreSQL). The
+    statement is the ORM's own, compiled for a placeholder user and kept; each request
+    runs it with its user's id in the placeholder's parameters.
+    """
+    if name not in _compiled:
+        queryset = build(_ANY_USER)
+        _compiled[name] = queryset.query.sql_with_params()
+    sql, params = _compiled[name]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, [user.pk if p == _ANY_USER else p for p in params])
+        return cursor.fetchall()
+
+
+def _grant_rows(user_id: int) -> QuerySet:
+    """The user's own system and body grant rows and their groups', in one statement."""
+    columns = ("kind", "permission__codename", "content_object_id", "system")
+    tables = (
+        (SystemUserObjectPermission, {"user_id": user_id}, "s", "content_object_id"),
+        (SystemGroupObjectPermission, {"group__user": user_id}, "s", "content_object_id"),
+        (BodyUserObjectPermission, {"user_id": user_id}, "b", "content_object__system_id"),
+        (BodyGroupObjectPermission, {"group__user": user_id}, "b", "content_object__system_id"),
+    )
+    parts = [
+        table.objects.filter(**who)
+        .annotate(kind=Value(kind), system=F(system))
+        .values_list(*columns)
+        for table, who, kind, system in tables
+    ]
+    return parts[0].union(*parts[1:])
+
+
 def _read(user: RequestUser) -> Grants:
     if not is_active(user):
         return Grants()
@@ -66,21 +109,7 @@ def _read(user: RequestUser) -> Grants:
             bodies=dict.fromkeys(codenames, bodies),
             body_system=body_system,
         )
-    # One statement: the user's own rows and their groups', for systems and for bodies.
-    columns = ("kind", "permission__codename", "content_object_id", "system")
-    tables = (
-        (SystemUserObjectPermission, {"user": user}, "s", "content_object_id"),
-        (SystemGroupObjectPermission, {"group__user": user}, "s", "content_object_id"),
-        (BodyUserObjectPermission, {"user": user}, "b", "content_object__system_id"),
-        (BodyGroupObjectPermission, {"group__user": user}, "b", "content_object__system_id"),
-    )
-    parts = [
-        table.objects.filter(**who)
-        .annotate(kind=Value(kind), system=F(system))
-        .values_list(*columns)
-        for table, who, kind, system in tables
-    ]
-    rows = list(parts[0].union(*parts[1:]))
+    rows = _run_for(user, "governance.grants", _grant_rows)
     system_rows = [(codename, pk) for kind, codename, pk, _ in rows if kind == "s"]
     body_rows = [(codename, pk, system) for kind, codename, pk, system in rows if kind == "b"]
     return Grants(
@@ -103,18 +132,20 @@ def object_grants(
     every grant, so callers treat them apart."""
     key = f"grants:{user_table._meta.label}:{codename}"
 
-    def read() -> frozenset[int]:
-        if not is_active(user):
-            return EMPTY
-        rows = (
-            user_table.objects.filter(user=user, permission__codename=codename)
+    def rows(user_id: int) -> QuerySet:
+        return (
+            user_table.objects.filter(user_id=user_id, permission__codename=codename)
             .values_list("content_object_id", flat=True)
             .union(
                 group_table.objects.filter(
-                    group__user=user, permission__codename=codename
+                    group__user=user_id, permission__codename=codename
                 ).values_list("content_object_id", flat=True)
             )
         )
-        return frozenset(rows)
+
+    def read() -> frozenset[int]:
+        if not is_active(user):
+            return EMPTY
+        return frozenset(pk for (pk,) in _run_for(user, key, rows))
 
     return remember(user, key, read)

@@ -124,3 +124,65 @@ def test_unknown_actions_are_denied(persona):
     system = IntegratedCareSystem.objects.get(slug="nel")
     assert landscape.can(user, Action.EDIT, system)
     assert not landscape.can(user, "launch_rockets", system)
+
+
+def _grants_by_orm(user) -> set[tuple[str, str, int]]:
+    """What the compiled-once statement must return: guardian's rows, read directly."""
+    from governance.models import (
+        BodyGroupObjectPermission,
+        BodyUserObjectPermission,
+        SystemGroupObjectPermission,
+        SystemUserObjectPermission,
+    )
+
+    rows = set()
+    for table, who, kind in (
+        (SystemUserObjectPermission, {"user": user}, "s"),
+        (SystemGroupObjectPermission, {"group__user": user}, "s"),
+        (BodyUserObjectPermission, {"user": user}, "b"),
+        (BodyGroupObjectPermission, {"group__user": user}, "b"),
+    ):
+        for grant in table.objects.filter(**who).select_related("permission"):
+            rows.add((kind, grant.permission.codename, grant.content_object_id))
+    return rows
+
+
+def test_the_grants_statement_compiled_once_reads_each_users_own_rows(persona):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from governance import scope
+
+    # A grant through a group as well, so all four parts of the statement have rows.
+    group = Group.objects.create(name="Newham readers")
+    group.user_set.add(persona("viewer"))
+    assign_perm("view_body", group, Body.objects.get(system__slug="nel", slug="newham"))
+    for username in ("tht.office", "viewer", "newham.office", "sel.governance", "tht.office"):
+        user = persona(username)
+        grants = scope._read(user)
+        found = {("s", c, pk) for c, ids in grants.systems.items() for pk in ids} | {
+            ("b", c, pk) for c, ids in grants.bodies.items() for pk in ids
+        }
+        assert found == _grants_by_orm(user), username
+        assert found, username
+    assert "governance.grants" in scope._compiled  # compiled once, run for each of them
+    _sql, params = scope._compiled["governance.grants"]
+    assert list(params).count(scope._ANY_USER) == 4
+
+
+def test_object_grants_compiled_once_still_answer_per_user(persona):
+    from django.contrib.auth import get_user_model
+
+    from governance.scope import object_grants
+    from milestones.models import MilestoneGroupObjectPermission, MilestoneUserObjectPermission
+    from milestones.permissions import LEAD_CODENAME
+
+    leads = MilestoneUserObjectPermission.objects.filter(permission__codename=LEAD_CODENAME)
+    users = list(get_user_model().objects.filter(pk__in=leads.values("user_id"))[:3])
+    assert users, "the demo has milestone leads"
+    for user in [*users, persona("viewer")]:
+        mine = set(leads.filter(user=user).values_list("content_object_id", flat=True))
+        got = object_grants(
+            user, MilestoneUserObjectPermission, MilestoneGroupObjectPermission, LEAD_CODENAME
+        )
+        assert got == mine, user
