@@ -168,6 +168,11 @@ def pages(scale: int) -> list[tuple[str, str, str]]:
     return rows
 
 
+def cookie_header(cookies: dict[str, dict[str, str]], persona: str, name: str) -> str:
+    """The Cookie header a persona signs in with; none for an anonymous page."""
+    return f"{name}={cookies[persona][name]}" if persona else ""
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None  # a redirect to sign-in must show as 302, not as the login page's 200
@@ -315,7 +320,7 @@ def main() -> None:
         header = f"{'page':<26}{'status':>7}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}"
         print(header + f"{'% floor':>9}{'floor/s':>9}")
         for label, persona, path in wanted:
-            cookie = f"{name}={cookies[persona][name]}" if persona else ""
+            cookie = cookie_header(cookies, persona, name)
             status = fetch_status(base, path, cookie)
             if status != 200:
                 print(f"{label:<26}{status:>7}  skipped: not a 200", flush=True)

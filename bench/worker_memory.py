@@ -23,7 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import LUA, ensure_wrk, pages, prepare, production_env, run_wrk, wait_for  # noqa: E402
+from bench.load import (  # noqa: E402
+    LUA,
+    cookie_header,
+    ensure_wrk,
+    pages,
+    prepare,
+    production_env,
+    run_wrk,
+    wait_for,
+)
 from tests.workers import pool_children  # noqa: E402
 
 
@@ -60,7 +69,7 @@ def main() -> None:
     from django.conf import settings
 
     name = settings.SESSION_COOKIE_NAME
-    mix = [(path, f"{name}={cookies[persona][name]}") for _, persona, path in pages(args.scale)]
+    mix = [(path, cookie_header(cookies, persona, name)) for _, persona, path in pages(args.scale)]
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [
