@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -10,9 +12,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from governance import jobs
-from governance.models.jobs import new_token
-from ics_portal import uploads
+from governance import job_pages
 
 from . import imports, permissions, selectors, spreadsheets, tasks
 from .forms import ImportForm
@@ -59,24 +59,14 @@ def import_(request: HttpRequest, pk: int) -> HttpResponse:
     programme = _importable_programme(request, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # Refuse an oversized file before reading it into memory.
-            uploads.refuse_size(upload.size, spreadsheets.LIMITS)
-            job = imports.check(
-                programme=programme,
-                user=request.user,
-                filename=upload.name,
-                content=upload.read(),
-                token=form.cleaned_data["job"],
-            )
-        except uploads.FileRefused as refused:
-            form.add_error("file", str(refused))
-        else:
+        job = job_pages.check_upload(
+            form,
+            spreadsheets.LIMITS,
+            partial(imports.check, programme=programme, user=request.user),
+        )
+        if job is not None:
             return redirect("milestones:import_job", pk=programme.pk, token=job.token)
-    token = request.POST.get("job", "")
-    if not jobs.TOKEN.match(token):
-        token = new_token()
+    token = job_pages.page_token(request)
     context = {
         "programme": programme,
         "form": form,
@@ -112,6 +102,4 @@ def import_progress(request: HttpRequest, pk: int, token: str) -> JsonResponse:
     """How far a check or an import has got, for the page that follows it."""
     programme = _importable_programme(request, pk)
     job = imports.job_get(token, user=request.user, programme=programme)
-    response = JsonResponse(imports.progress_of(job))
-    response["Cache-Control"] = "no-store"
-    return response
+    return job_pages.progress_json(imports.progress_of(job))

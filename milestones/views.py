@@ -83,8 +83,8 @@ def with_links(rows: list[Milestone]) -> list[Milestone]:
     detail = url_pattern("milestones:detail")
     inline = url_pattern("milestones:inline_update")
     for m in rows:
-        m.detail_url = detail.format(m.pk)  # type: ignore[attr-defined]
-        m.inline_url = inline.format(m.pk)  # type: ignore[attr-defined]
+        m.detail_url = detail.format(m.pk)
+        m.inline_url = inline.format(m.pk)
     return rows
 
 

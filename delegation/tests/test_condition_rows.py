@@ -4,17 +4,18 @@ every typed text escaped."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.urls import reverse
 
 from delegation import selectors
 from delegation.condition_rows import STATUS_TAGS, condition_rows
-from delegation.models import Condition
 
 from . import helpers as h
 
 
-def _listed(persona) -> list[Condition]:
+def _listed(persona) -> list[Any]:
+    # Any: the rows carry the selector's annotations (latest_status, overdue).
     return list(selectors.conditions_in(persona("icb.governance"), h.nel()))
 
 
@@ -26,6 +27,7 @@ def test_each_row_links_its_condition_and_says_its_entry_owner_due_date_and_stat
     assert f'href="{reverse("delegation:condition_detail", args=[first.pk])}"' in html
     assert f'<span class="map-ref">{first.map_entry.function.code}</span>' in html
     due = first.due_date
+    assert due is not None
     assert f"{due.day} {due:%b} {due.year}" in html
     assert f"nhsuk-tag {STATUS_TAGS[first.latest_status]}" in html
     overdue = [c for c in conditions if c.overdue]

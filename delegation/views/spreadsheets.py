@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -10,9 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from governance import jobs
-from governance.models.jobs import new_token
-from ics_portal import uploads
+from governance import job_pages
 
 from .. import forms, import_rows, imports, selectors, spreadsheets, tasks
 from .common import base_context, editable_system, live_system
@@ -52,24 +51,12 @@ def map_import(request: HttpRequest, system: str) -> HttpResponse:
     ics = editable_system(request, system)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            # Refuse an oversized file before reading it into memory.
-            uploads.refuse_size(upload.size, import_rows.LIMITS)
-            job = imports.check(
-                system=ics,
-                user=request.user,
-                filename=upload.name,
-                content=upload.read(),
-                token=form.cleaned_data["job"],
-            )
-        except uploads.FileRefused as refused:
-            form.add_error("file", str(refused))
-        else:
+        job = job_pages.check_upload(
+            form, import_rows.LIMITS, partial(imports.check, system=ics, user=request.user)
+        )
+        if job is not None:
             return redirect("delegation:map_import_job", system=ics.slug, token=job.token)
-    token = request.POST.get("job", "")
-    if not jobs.TOKEN.match(token):
-        token = new_token()
+    token = job_pages.page_token(request)
     context = base_context(request, ics)
     context.update(
         {
@@ -110,6 +97,4 @@ def map_import_progress(request: HttpRequest, system: str, token: str) -> JsonRe
     """How far a check or an import has got, for the page that follows it."""
     ics = editable_system(request, system)
     job = imports.job_get(token, user=request.user, system=ics)
-    response = JsonResponse(imports.progress_of(job))
-    response["Cache-Control"] = "no-store"
-    return response
+    return job_pages.progress_json(imports.progress_of(job))
