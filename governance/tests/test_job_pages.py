@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
+from django.utils.datastructures import MultiValueDict
 
 from governance import job_pages
 from governance.models.jobs import new_token
@@ -19,7 +20,8 @@ class _Form(forms.Form):
 
 
 def _form(content: bytes, token: str = "") -> _Form:
-    form = _Form({"job": token}, {"file": SimpleUploadedFile("map.csv", content)})
+    files = MultiValueDict({"file": [SimpleUploadedFile("map.csv", content)]})
+    form = _Form({"job": token}, files)
     assert form.is_valid()
     return form
 
