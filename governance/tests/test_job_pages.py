@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test import RequestFactory
 from django.utils.datastructures import MultiValueDict
 
@@ -20,7 +20,9 @@ class _Form(forms.Form):
 
 
 def _form(content: bytes, token: str = "") -> _Form:
-    files = MultiValueDict({"file": [SimpleUploadedFile("map.csv", content)]})
+    files: MultiValueDict[str, UploadedFile] = MultiValueDict(
+        {"file": [SimpleUploadedFile("map.csv", content)]}
+    )
     form = _Form({"job": token}, files)
     assert form.is_valid()
     return form
