@@ -10,11 +10,14 @@ from the policy): a hidden body is absent, as everywhere else, not half-shown.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from ics_portal.api import ChoiceLabelField
 
 from .models import Body, IntegratedCareSystem, Membership, Organisation
 
@@ -58,7 +61,7 @@ class SystemSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="organisation-detail")
     system = SystemRefSerializer(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
 
     class Meta:
         model = Organisation
@@ -79,12 +82,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class BodySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="body-detail")
     system = SystemRefSerializer(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     parent = serializers.SerializerMethodField()
     accountable_to = serializers.SerializerMethodField()
-    current_form_display = serializers.CharField(source="get_current_form_display", read_only=True)
-    target_form_display = serializers.CharField(source="get_target_form_display", read_only=True)
-    chair_type_display = serializers.CharField(source="get_chair_type_display", read_only=True)
+    current_form_display = ChoiceLabelField("current_form")
+    target_form_display = ChoiceLabelField("target_form")
+    chair_type_display = ChoiceLabelField("chair_type")
     has_form = serializers.BooleanField(
         read_only=True,
         help_text="Whether governance forms apply to this kind of body.",
@@ -117,10 +120,16 @@ class BodySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _body_ref(self) -> BodyRefSerializer:
+        # One reference serializer for every row: building one per row (its fields, from
+        # the model) was most of a long list's time.
+        return BodyRefSerializer(context=self.context)
+
     def _visible_ref(self, body: Body, field: str) -> dict[str, Any] | None:
         if getattr(body, f"{field}_id") is None or not getattr(body, f"{field}_visible", False):
             return None
-        return BodyRefSerializer(getattr(body, field), context=self.context).data
+        return self._body_ref.to_representation(getattr(body, field))
 
     @extend_schema_field(BodyRefSerializer(allow_null=True))
     def get_parent(self, body: Body) -> dict[str, Any] | None:
@@ -136,7 +145,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     body = BodyRefSerializer(read_only=True)
     organisation = OrganisationRefSerializer(read_only=True)
     system = serializers.SerializerMethodField()
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
     is_current = serializers.SerializerMethodField(
         help_text="Whether the seat is held today (started, and not yet ended)."
     )
@@ -158,9 +167,13 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _system_ref(self) -> SystemRefSerializer:
+        return SystemRefSerializer(context=self.context)  # one for every row, as above
+
     @extend_schema_field(SystemRefSerializer)
     def get_system(self, membership: Membership) -> dict[str, Any]:
-        return SystemRefSerializer(membership.body.system, context=self.context).data
+        return self._system_ref.to_representation(membership.body.system)
 
     def get_is_current(self, membership: Membership) -> bool:
         today = timezone.localdate()

@@ -205,3 +205,18 @@ def test_django_exceptions_from_services_take_the_same_shape(exc, status, code, 
 def test_an_unexpected_exception_is_left_to_django():
     # Not an API error: the handler must not dress a bug up as a client error.
     assert exception_handler(RuntimeError("bug"), {}) is None
+
+
+def test_a_choice_label_is_what_the_models_display_method_says(db):
+    """ChoiceLabelField reads the stored value and looks its label up, instead of DRF
+    calling get_<field>_display() for each row; the two must agree for every choice."""
+    from governance.models import Body
+    from governance.serializers import BodySerializer
+
+    field = BodySerializer().fields["kind_display"]
+    body = Body.objects.first()
+    assert body is not None
+    for value, _label in Body._meta.get_field("kind").flatchoices:
+        body.kind = value
+        assert field.to_representation(value) == body.get_kind_display()
+    assert field.to_representation("not-a-kind") == "not-a-kind"
