@@ -8,26 +8,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from governance import permissions as landscape
+from governance.selectors import DUE_SOON_DAYS
 from ics_portal.policy import Action
 
 from . import permissions
 from .models import AssessmentStatus, EntryStatus
 from .selectors import with_latest_status
 
-DUE_SOON_DAYS = 30
 CLOSED = (EntryStatus.SUPERSEDED, EntryStatus.REVOKED)
-
-
-def _worked_for(user: Any, prefix: str) -> Q:
-    """Bodies the user works for: as programme office or board member; a governance
-    lead works for every body of their system."""
-    return landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix=prefix) | (
-        landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix=prefix)
-    )
 
 
 def _awaiting_assurance() -> Q:
@@ -49,15 +41,20 @@ def conditions_needing_attention(
     open_ = with_latest_status(
         permissions.visible_conditions(user)
         .filter(
-            _worked_for(user, "owner_body__") | _worked_for(user, "map_entry__receiving_body__")
+            landscape.worked_for_q(user, "owner_body__")
+            | landscape.worked_for_q(user, "map_entry__receiving_body__")
         )
         .exclude(map_entry__status__in=CLOSED)
         .filter(removed_at__isnull=True)
     ).exclude(latest_status=AssessmentStatus.MET)
+    # The rule is written once, in SQL: both the count and each row's flag read it.
+    open_ = open_.annotate(
+        awaiting=ExpressionWrapper(_awaiting_assurance(), output_field=BooleanField())
+    )
     counts = open_.aggregate(
         total=Count("pk"),
         overdue=Count("pk", filter=Q(due_date__lt=today)),
-        awaiting_assurance=Count("pk", filter=_awaiting_assurance()),
+        awaiting_assurance=Count("pk", filter=Q(awaiting=True)),
     )
     items = list(
         open_.select_related(
@@ -67,9 +64,7 @@ def conditions_needing_attention(
     for c in items:
         c.overdue = bool(c.due_date and c.due_date < today)
         c.due_soon = bool(c.due_date and today <= c.due_date <= horizon)
-        c.awaiting_assurance = c.self_status != AssessmentStatus.NOT_ASSESSED and (
-            c.latest_assessed_at is None or c.self_assessed_at > c.latest_assessed_at
-        )
+        c.awaiting_assurance = bool(c.awaiting)
         c.status_label = AssessmentStatus(c.latest_status).label
         c.self_label = AssessmentStatus(c.self_status).label
         c.may_assure = permissions.can(user, Action.ASSURE, c)
@@ -88,7 +83,7 @@ def entries_due_for_review(
     entries = list(
         permissions.visible_map_entries(user)
         .filter(
-            _worked_for(user, "receiving_body__"),
+            landscape.worked_for_q(user, "receiving_body__"),
             status=EntryStatus.IN_FORCE,
             review_by__lte=horizon,
         )

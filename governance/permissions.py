@@ -71,6 +71,15 @@ def bodies_q(user: RequestUser, action: Action = Action.VIEW, prefix: str = "") 
     raise ValueError(f"Unknown action {action!r} for bodies")
 
 
+def worked_for_q(user: RequestUser, prefix: str = "") -> Q:
+    """The bodies the user works for, as programme office or board member (a governance
+    lead is the programme office of every body of their system): what the home page,
+    and a body's papers, count as theirs."""
+    return bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix) | bodies_q(
+        user, Action.ACT_AS_BOARD_MEMBER, prefix
+    )
+
+
 def may_act_for(user: RequestUser, action: Action, body: Body) -> bool:
     """``can`` for a body, from the body in hand (its id and system) and the grants."""
     return is_active(user) and _can_body(user, Action(action), body)

@@ -20,6 +20,10 @@ from .models import (
     RoleAssignment,
 )
 
+# The home page's horizon: milestones, conditions and delegation reviews falling due
+# within it are listed as "due soon".
+DUE_SOON_DAYS = 30
+
 
 def systems_for(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
     return permissions.systems_visible_to(user).order_by("name")

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from governance import permissions as landscape
-from ics_portal.policy import Action
+from governance.selectors import DUE_SOON_DAYS
 from ics_portal.types import RequestUser
 
 from . import permissions
@@ -155,17 +155,10 @@ def owner_bodies_for(user: RequestUser) -> QuerySet:
 
 # --- the home page: what needs this person ------------------------------------------
 
-DUE_SOON_DAYS = 30
-
 
 def _worked_for(user: Any) -> Q:
-    """Milestones of the bodies the user works for (programme office or board member;
-    a governance lead works for every body of their system) and those they lead."""
-    return (
-        landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="owner_body__")
-        | landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix="owner_body__")
-        | Q(lead_user=user)
-    )
+    """Milestones of the bodies the user works for, and those they lead."""
+    return landscape.worked_for_q(user, "owner_body__") | Q(lead_user=user)
 
 
 def needing_attention(

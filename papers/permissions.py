@@ -38,8 +38,7 @@ def visible_papers(user: RequestUser) -> QuerySet[Paper]:
     # From the request's grants (governance.scope): no query to build the filter.
     return Paper.objects.filter(
         Q(system_id__in=ids_in(landscape.system_ids(user, Action.EDIT)))
-        | landscape.bodies_q(user, Action.ACT_AS_PROGRAMME_OFFICE, prefix="author_body__")
-        | landscape.bodies_q(user, Action.ACT_AS_BOARD_MEMBER, prefix="author_body__")
+        | landscape.worked_for_q(user, "author_body__")
         | Q(system_id__in=ids_in(landscape.system_ids(user)), state=PaperState.PUBLISHED)
     )
 
