@@ -101,7 +101,7 @@ def load(*, stdout: TextIO | None = None, today: dt.date | None = None) -> None:
     # Earlier demos named this programme with its year ("… programme 2021/22"): a
     # database loaded then already has it.
     if icb and not Programme.objects.filter(system=nel, name__startswith=ICS_PROGRAMME).exists():
-        made += _load_ics(nel, icb, when)
+        made += _load_ics(nel, icb)
     tht = Body.objects.filter(system=nel, slug="tht").first()
     if tht and not Programme.objects.filter(body=tht, name=THT_PROGRAMME).exists():
         made += _load_tht(tht, when)
@@ -113,13 +113,12 @@ def load(*, stdout: TextIO | None = None, today: dt.date | None = None) -> None:
         stdout.write(f"Milestones demo: {made} milestones added.\n")
 
 
-def _load_ics(nel: IntegratedCareSystem, icb: Body, when: PaperDates) -> int:
+def _load_ics(nel: IntegratedCareSystem, icb: Body) -> int:
     """The ICS transition of seed 000, on the paper's own dates: it ended when the ICB
     was established on 1 July 2022 (the Act moved the planned April start to July),
     which is when the map's first version was approved. History, not work in hand, so
     it is not moved on like the place programmes: nothing in it contradicts the ICB and
     the map that have existed since."""
-    del when  # the ICB's history keeps its own dates
     office = _user("icb.governance")
     programme = services.programme_create(name=ICS_PROGRAMME, system=nel, lead=office)
     done = Status.COMPLETE

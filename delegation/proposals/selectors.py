@@ -41,7 +41,7 @@ from ..models import (
 )
 from . import approval, transitions
 from . import items as rules
-from .workflow import TRANSITIONS, State
+from .workflow import APPROVING, TRANSITIONS, State
 
 
 def proposals_queryset(user: RequestUser) -> QuerySet[Proposal]:
@@ -267,11 +267,10 @@ def body_figures(proposal: Proposal) -> tuple[int, Decimal]:
 
 
 def budget_totals(
-    proposal: Proposal, items: list[ProposalItem], live: dict, now: Decimal | None = None
+    proposal: Proposal, items: list[ProposalItem], now: Decimal
 ) -> dict[str, Decimal]:
-    """The body's delegated budget now and as it would be (or was made) by the items."""
-    if now is None:
-        now = body_figures(proposal)[1]
+    """The body's delegated budget now (``now``, from ``body_figures``) and as it would
+    be (or was made) by the items."""
     delta = Decimal("0")
     for item in items:
         if item.kind == ItemKind.DELEGATE:
@@ -283,10 +282,7 @@ def budget_totals(
                 delta -= base
             elif item.delegated_budget is not None:
                 delta += item.delegated_budget - base
-    if proposal.state == State.DECIDED and proposal.outcome in (
-        "approved",
-        "approved_with_conditions",
-    ):
+    if proposal.state == State.DECIDED and proposal.outcome in APPROVING:
         return {"before": now - delta, "after": now, "delta": delta}
     return {"before": now, "after": now + delta, "delta": delta}
 
@@ -342,7 +338,7 @@ def proposal_page(user: RequestUser, proposal: Proposal) -> dict[str, Any]:
         "recommendation": proposal.recommendations.select_related("recorded_by").last(),
         "decision": decision_of(proposal),
         "log": list(proposal.log.select_related("by").order_by("at", "pk")),
-        "budget": budget_totals(proposal, items, live, now=budget_now),
+        "budget": budget_totals(proposal, items, budget_now),
         "conflicts": conflicts,
         "actions": [t for t in TRANSITIONS.values() if permissions.can(user, t.name, proposal)],
     }
