@@ -121,6 +121,8 @@ def item_conflicts(item: ProposalItem, in_force: set[tuple[int, int | None]]) ->
 
 
 def load_items(proposal: Proposal) -> list[ProposalItem]:
+    """The items with all that checking, applying, describing or drawing them on the
+    matrix reads: one query."""
     return list(
         proposal.items.select_related(
             "proposal__body",
@@ -128,7 +130,7 @@ def load_items(proposal: Proposal) -> list[ProposalItem]:
             "entry__function",
             "entry__receiving_body",
             "entry__superseded_by__created_by",
-            "condition__map_entry",
+            "condition__map_entry__function",
         ).order_by("order", "pk")
     )
 

@@ -28,6 +28,7 @@ from ics_portal.links import url_pattern
 from .. import selectors as map_selectors
 from ..matrix import EMPTY_CELL, _entry_html, _heading
 from ..models import ItemKind, Level, MapEntry, Proposal, ProposalItem
+from . import approval
 from .selectors import describe
 from .workflow import APPROVING, State
 
@@ -77,21 +78,6 @@ class Mark:
     kind: str
     label: str
     lines: list[str] = field(default_factory=list)
-
-
-def load_items(proposal: Proposal) -> list[ProposalItem]:
-    """The items with everything a mark reads, in one query."""
-    items = list(
-        proposal.items.select_related(
-            "function",
-            "entry__function",
-            "entry__receiving_body",
-            "condition__map_entry__function",
-        ).order_by("order", "pk")
-    )
-    for item in items:
-        item.proposal = proposal
-    return items
 
 
 def _cell_of(item: ProposalItem, proposal: Proposal) -> tuple[int, int | None] | None:
@@ -227,7 +213,9 @@ def proposal_matrix(user: Any, proposal: Proposal, *, whole: bool = False) -> di
     system = proposal.system
     data = map_selectors.matrix(user, system)
     _body_first(data, proposal)
-    items = load_items(proposal)
+    items = approval.load_items(proposal)
+    for item in items:
+        item.proposal = proposal
     marks = marks_for(proposal, items, _live(data))
     touched = {f for f, _b in marks}
     urls = {
