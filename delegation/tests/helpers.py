@@ -1,5 +1,8 @@
 """Shared lookups for the map's tests (the demo is loaded once per session)."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from delegation.models import Condition, EntryStatus, Function, MapEntry, MapVersion
 from governance.models import Body, IntegratedCareSystem
 
@@ -110,3 +113,10 @@ def staged_import() -> str:
     )
     assert job.importable, job.plan
     return job.token
+
+
+def queries_of(client, url: str) -> int:
+    """The SQL statements a GET of ``url`` makes (it must answer 200)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)

@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from delegation.models import ItemKind, Proposal
 from delegation.proposals import on_matrix, services
@@ -112,16 +110,10 @@ def test_a_viewer_reads_the_decided_proposal_but_not_the_live_map_under_it(clien
     assert viewer.get(f"/proposal/{decided.pk}/matrix/").status_code == 404
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("rows", ["", "?rows=all"])
 def test_queries_do_not_grow_with_the_items(client_as, rows):
     client = client_as("icb.governance")
     small, big = p.in_review(3), p.in_review(30)
     client.get(f"/proposal/{small.pk}/matrix/{rows}")  # warm the session and caches
-    small_n = _count(client, f"/proposal/{small.pk}/matrix/{rows}")
-    assert small_n == _count(client, f"/proposal/{big.pk}/matrix/{rows}")
+    small_n = h.queries_of(client, f"/proposal/{small.pk}/matrix/{rows}")
+    assert small_n == h.queries_of(client, f"/proposal/{big.pk}/matrix/{rows}")

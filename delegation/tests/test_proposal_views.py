@@ -7,8 +7,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from delegation import services as map_services
@@ -161,19 +159,13 @@ def _busy(items: int, comments: int) -> Proposal:
     return proposal
 
 
-def _count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("username", ["tht.board", "icb.governance"])
 def test_proposal_page_queries_do_not_grow(username, client_as):
     client = client_as(username)
     small, big = _busy(3, 6), _busy(30, 300)
     client.get(f"/proposal/{small.pk}/")  # warm the session and the policy's caches
-    count = _count(client, f"/proposal/{small.pk}/")
-    assert count == _count(client, f"/proposal/{big.pk}/")
+    count = h.queries_of(client, f"/proposal/{small.pk}/")
+    assert count == h.queries_of(client, f"/proposal/{big.pk}/")
     # Four any page pays (session, user, grants, the menu's systems) and eight of its own:
     # the proposal with its decision, items, live entries, comments, positions, the
     # body's board size and budget together, the recommendation and the log; for who
@@ -186,14 +178,16 @@ def test_inbox_and_api_list_queries_do_not_grow(client_as, api_as):
     board.get("/")
     office.get("/api/v1/proposals/")  # warm the session and the policy's caches
     _busy(3, 3)
-    home_small, api_small = _count(board, "/"), _count(office, "/api/v1/proposals/")
+    home_small, api_small = h.queries_of(board, "/"), h.queries_of(office, "/api/v1/proposals/")
     for _ in range(4):
         _busy(3, 3)
-    assert _count(board, "/") == home_small
-    assert _count(office, "/api/v1/proposals/") == api_small
+    assert h.queries_of(board, "/") == home_small
+    assert h.queries_of(office, "/api/v1/proposals/") == api_small
     pages = client_as("tht.office")
     pages.get("/proposals/nel/")
-    assert _count(pages, "/proposals/nel/?state=draft") == _count(pages, "/proposals/nel/")
+    assert h.queries_of(pages, "/proposals/nel/?state=draft") == h.queries_of(
+        pages, "/proposals/nel/"
+    )
 
 
 def test_budget_totals_before_and_after(client_as):

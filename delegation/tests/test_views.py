@@ -5,8 +5,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bench.make_big_system import make_big_system
@@ -298,12 +296,6 @@ def test_compare_page_opened_bare_by_a_viewer_compares_the_last_two_versions(cli
     assert (both.context["old_label"], both.context["new_label"]) == (h.v1().label, v2.label)
 
 
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
-
-
 def test_same_number_of_queries_on_nel_and_a_system_ten_times_larger(client_as, api_as, persona):
     big = make_big_system(scale=10, lead=persona("icb.governance"))
     nel_entries = MapEntry.objects.filter(function__system=h.nel()).count()
@@ -322,12 +314,12 @@ def test_same_number_of_queries_on_nel_and_a_system_ten_times_larger(client_as, 
     counts = {}
     for label, (client, url) in pages.items():
         # Warm what is not the page's own (sessions, content types) first.
-        _queries(client, url("nel"))
-        _queries(client, url(big.slug))
+        h.queries_of(client, url("nel"))
+        h.queries_of(client, url(big.slug))
         # Served from the cache (the matrix) and, after a change, built afresh.
-        warm = (_queries(client, url("nel")), _queries(client, url(big.slug)))
+        warm = (h.queries_of(client, url("nel")), h.queries_of(client, url(big.slug)))
         revisions.map_changed(h.nel().pk, big.pk)
-        cold = (_queries(client, url("nel")), _queries(client, url(big.slug)))
+        cold = (h.queries_of(client, url("nel")), h.queries_of(client, url(big.slug)))
         counts[label] = (warm, cold)
     assert all(w[0] == w[1] and c[0] == c[1] for w, c in counts.values()), counts
     assert all(max(*w, *c) <= 12 for w, c in counts.values()), counts
