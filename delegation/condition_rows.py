@@ -25,12 +25,11 @@ STATUS_TAGS: dict[str, str] = {
     AssessmentStatus.PARTLY_MET: "nhsuk-tag--yellow",
     AssessmentStatus.NOT_MET: "nhsuk-tag--red",
 }
-# "1 Jul 2026", as the date filter's "j M Y" prints it in English, without its cost.
-_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _day(value: dt.date | None) -> str:
-    return f"{value.day} {_MONTHS[value.month]} {value.year}" if value else "—"
+    # "1 Jul 2026", as the date filter's "j M Y" and the rest of the portal write it.
+    return f"{value:%-d %b %Y}" if value else "—"
 
 
 def _short(body: Body) -> str:
