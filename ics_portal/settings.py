@@ -114,6 +114,8 @@ MIDDLEWARE = [
     # ETags on every successful GET (304 when the client has it): see its docstring.
     "ics_portal.conditional.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Restarts the idle clock at most once a minute, not with a write per request.
+    "ics_portal.sessions.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,6 +171,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# A signed-in session is saved again (its idle clock restarted) when its last save is
+# this old: see ics_portal.sessions. Production's sessions end when idle; elsewhere they
+# last Django's two weeks and are never saved again (0).
+SESSION_REFRESH_SECONDS = int(
+    os.environ.get("SESSION_REFRESH_SECONDS", "60" if PRODUCTION else "0")
+)
+# Heavy read pages are kept this long per person, and never past a write: see
+# ics_portal.page_cache. 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Celery: a real broker when Redis is configured, otherwise run tasks in-process so
 # the portal works with one command and no services.
@@ -442,9 +454,9 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    # Signed out after this long without a request (each request restarts the clock).
+    # Signed out after this long without a request: each request restarts the clock,
+    # to within SESSION_REFRESH_SECONDS (ics_portal.sessions).
     SESSION_COOKIE_AGE = 60 * int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
-    SESSION_SAVE_EVERY_REQUEST = True
     SILENCED_SYSTEM_CHECKS = (
         # HSTS preload is an opt-in that the operator makes for their own domain.
         ["security.W021"] if not SECURE_HSTS_PRELOAD else []
