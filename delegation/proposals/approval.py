@@ -135,16 +135,22 @@ def load_items(proposal: Proposal) -> list[ProposalItem]:
     )
 
 
-def conflicts(proposal: Proposal, items: list[ProposalItem] | None = None) -> list[Conflict]:
-    """Items the live map moved under since submission. Two queries for any number."""
+def conflicts(
+    proposal: Proposal,
+    items: list[ProposalItem] | None = None,
+    in_force: set[tuple[int, int | None]] | None = None,
+) -> list[Conflict]:
+    """Items the live map moved under since submission. Two queries for any number,
+    none when the caller has the items and the body's (function, body) pairs in force."""
     items = load_items(proposal) if items is None else items
-    in_force = set(
-        MapEntry.objects.filter(
-            function__system=proposal.system_id,
-            receiving_body=proposal.body_id,
-            status=EntryStatus.IN_FORCE,
-        ).values_list("function_id", "receiving_body_id")
-    )
+    if in_force is None:
+        in_force = set(
+            MapEntry.objects.filter(
+                function__system=proposal.system_id,
+                receiving_body=proposal.body_id,
+                status=EntryStatus.IN_FORCE,
+            ).values_list("function_id", "receiving_body_id")
+        )
     found = []
     for item in items:
         messages = item_conflicts(item, in_force)

@@ -50,7 +50,8 @@ def proposals_queryset(user: RequestUser) -> QuerySet[Proposal]:
 
 def proposal_get(user: RequestUser, pk: int) -> Proposal:
     try:
-        # The decision (one at most) comes in the same query: the page shows it.
+        # The decision (one at most) and the body's figures come in the same query:
+        # the page shows them.
         return (
             proposals_queryset(user)
             .select_related(
@@ -60,6 +61,7 @@ def proposal_get(user: RequestUser, pk: int) -> Proposal:
                 "decision__map_version",
                 "decision__recorded_by",
             )
+            .annotate(**body_figures())
             .get(pk=pk)
         )
     except Proposal.DoesNotExist:
@@ -238,32 +240,29 @@ def _condition_headline(item: ProposalItem) -> str:
     return f"On {condition.map_entry.function.code}: {condition.requirement}" if condition else ""
 
 
-def body_figures(proposal: Proposal) -> tuple[int, Decimal]:
-    """The proposing body's board size and its delegated budget in force: one query."""
+def body_figures() -> dict[str, Any]:
+    """The proposing body's board size and its delegated budget in force, as annotations
+    of a proposal query: the page's figures come with the proposal."""
     board = (
         RoleAssignment.objects.filter(
-            body=OuterRef("pk"), role=Role.BOARD_MEMBER, revoked_at__isnull=True
+            body=OuterRef("body_id"), role=Role.BOARD_MEMBER, revoked_at__isnull=True
         )
         .values("body")
         .annotate(n=Count("user", distinct=True))
         .values("n")
     )
     budget = (
-        MapEntry.objects.filter(receiving_body=OuterRef("pk"), status=EntryStatus.IN_FORCE)
+        MapEntry.objects.filter(receiving_body=OuterRef("body_id"), status=EntryStatus.IN_FORCE)
         .values("receiving_body")
         .annotate(total=Sum("delegated_budget"))
         .values("total")
     )
-    row = (
-        Body.objects.filter(pk=proposal.body_id)
-        .annotate(
-            board=Coalesce(Subquery(board), 0),
-            budget=Coalesce(Subquery(budget), Value(Decimal("0")), output_field=DecimalField()),
-        )
-        .values("board", "budget")
-        .get()
-    )
-    return row["board"], Decimal(row["budget"])
+    return {
+        "board_size": Coalesce(Subquery(board), 0),
+        "budget_in_force": Coalesce(
+            Subquery(budget), Value(Decimal("0")), output_field=DecimalField()
+        ),
+    }
 
 
 def budget_totals(
@@ -294,12 +293,15 @@ def proposal_page(user: RequestUser, proposal: Proposal) -> dict[str, Any]:
     functions = {i.function_id for i in items if i.function_id} | {
         i.entry.function_id for i in items if i.entry_id
     }
-    live = {
-        (e.function_id, e.receiving_body_id): e
-        for e in MapEntry.objects.filter(
-            function__in=functions, status=EntryStatus.IN_FORCE
-        ).filter(Q(receiving_body=proposal.body_id) | Q(receiving_body__isnull=True))
-    }
+    # Everything in force for the body (the conflict check reads it all) and the
+    # undelegated entries of the proposal's functions: one query for both.
+    rows = MapEntry.objects.filter(
+        function__system=proposal.system_id, status=EntryStatus.IN_FORCE
+    ).filter(
+        Q(receiving_body=proposal.body_id) | Q(receiving_body__isnull=True, function__in=functions)
+    )
+    body_in_force = {(e.function_id, e.receiving_body_id) for e in rows if e.receiving_body_id}
+    live = {(e.function_id, e.receiving_body_id): e for e in rows if e.function_id in functions}
     frozen = proposal.state == State.DECIDED
     comments = list(proposal.comments.select_related("author").order_by("created_at", "pk"))
     replies: dict[int, list] = defaultdict(list)
@@ -321,11 +323,11 @@ def proposal_page(user: RequestUser, proposal: Proposal) -> dict[str, Any]:
         item.thread = threads.get(item.pk, [])
     positions = list(proposal.positions.select_related("member").order_by("recorded_at", "pk"))
     current = [p for p in positions if p.replaced_at is None]
-    board, budget_now = body_figures(proposal)
+    board, budget_now = proposal.board_size, Decimal(proposal.budget_in_force)
     conflicts = []
     open_ = proposal.state in (State.IN_REVIEW, State.RECOMMENDED)
     if open_ and permissions.can(user, "refresh", proposal):
-        conflicts = approval.conflicts(proposal, items)
+        conflicts = approval.conflicts(proposal, items, body_in_force)
     return {
         "proposal": proposal,
         "items": items,
