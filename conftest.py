@@ -116,3 +116,15 @@ def pytest_collection_modifyitems(items):
     run last: each flushes the database when it ends, which would take the demo loaded
     once for the whole session away from every ordinary test after it."""
     items.sort(key=lambda item: "transactional_db" in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(autouse=True)
+def page_cache_where_writes_commit(request, settings):
+    """Pages are kept under the data revision, which moves on when a write commits
+    (ics_portal.page_cache). An ordinary test is one transaction that never commits,
+    so its reads after its own writes would meet its earlier pages: the cache is off
+    there. It stays on in live-server tests, whose writes commit as in production, and
+    in tests marked ``page_cache``, which commit their writes themselves."""
+    marked = request.node.get_closest_marker("page_cache") is not None
+    if not marked and "transactional_db" not in request.fixturenames:
+        settings.PAGE_CACHE_SECONDS = 0

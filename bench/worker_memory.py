@@ -66,10 +66,7 @@ def main() -> None:
     os.environ.update(production_env(args))
     wrk = ensure_wrk()
     cookies = prepare(args)
-    from django.conf import settings
-
-    name = settings.SESSION_COOKIE_NAME
-    mix = [(path, cookie_header(cookies, persona, name)) for _, persona, path in pages(args.scale)]
+    mix = [(path, cookie_header(cookies, persona)) for _, persona, path in pages(args.scale)]
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [

@@ -26,7 +26,7 @@ from governance.concurrency_api import (
     etag,
     expected_version,
 )
-from ics_portal.api import AccessMixin
+from ics_portal.api import AccessMixin, CachedListMixin
 from ics_portal.history.api import HistoryMixin
 from ics_portal.ids import as_id
 from ics_portal.policy import require
@@ -43,6 +43,7 @@ _WRITE_SCHEMA = extend_schema(parameters=[IF_MATCH], responses={409: conflict_re
 
 
 class _Base(
+    CachedListMixin,
     AccessMixin,
     VersionedViewSetMixin,
     mixins.ListModelMixin,
@@ -211,6 +212,7 @@ class ConditionViewSet(HistoryMixin, _Base):
 
 
 class MapVersionViewSet(
+    CachedListMixin,
     HistoryMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -23,6 +23,7 @@ from rest_framework.routers import BaseRouter
 
 from ics_portal import accounts
 from ics_portal.accounts import ExpiringTokenAuthentication
+from ics_portal.api import CachedListMixin
 from ics_portal.history.api import HistoryMixin
 
 from . import permissions
@@ -66,7 +67,7 @@ def _documented(noun: str, serializer: type) -> Any:
     )
 
 
-class _ReadOnly(viewsets.ReadOnlyModelViewSet):
+class _ReadOnly(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     http_method_names = ["get", "head", "options"]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

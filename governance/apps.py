@@ -6,5 +6,8 @@ class GovernanceConfig(AppConfig):
     verbose_name = "ICS landscape"
 
     def ready(self) -> None:
-        # Revokes API tokens when a password changes (a signal receiver).
-        from ics_portal import accounts  # noqa: F401
+        # accounts: revokes API tokens when a password changes (a signal receiver).
+        from ics_portal import accounts, revision  # noqa: F401
+
+        # Every committed write moves the data revision on: cached pages are keyed on it.
+        revision.install()

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from . import selectors
 
@@ -12,4 +13,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_systems": ()}
     # Lazy: pages that never render the menu (API, files) never run the query.
-    return {"nav_systems": selectors.systems_for(user)}
+    return {"nav_systems": SimpleLazyObject(lambda: selectors.menu_systems(user))}

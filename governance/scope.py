@@ -16,7 +16,8 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import F, Model, QuerySet, Value
 
-from ics_portal.policy import is_active, remember
+from ics_portal.policy import is_active
+from ics_portal.revision import kept
 from ics_portal.types import RequestUser
 
 from .models import (
@@ -120,8 +121,9 @@ def _read(user: RequestUser) -> Grants:
 
 
 def grants_of(user: RequestUser) -> Grants:
-    """The user's system and body grants: one query, once per request."""
-    return remember(user, "governance.grants", lambda: _read(user))
+    """The user's system and body grants: one query, once per request, and none while
+    nothing has been written since (``ics_portal.revision.kept``)."""
+    return kept(user, "governance.grants", lambda: _read(user))
 
 
 def object_grants(
@@ -148,4 +150,4 @@ def object_grants(
             return EMPTY
         return frozenset(pk for (pk,) in _run_for(user, key, rows))
 
-    return remember(user, key, read)
+    return kept(user, key, read)

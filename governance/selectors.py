@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from ics_portal.revision import kept
 from ics_portal.types import RequestUser
 
 from . import permissions
@@ -27,6 +28,11 @@ DUE_SOON_DAYS = 30
 
 def systems_for(user: RequestUser) -> QuerySet[IntegratedCareSystem]:
     return permissions.systems_visible_to(user).order_by("name")
+
+
+def menu_systems(user: RequestUser) -> list[IntegratedCareSystem]:
+    """The systems in the person's menu, on every page: kept until the next write."""
+    return kept(user, "governance.menu", lambda: list(systems_for(user)))
 
 
 def system_get(user: RequestUser, slug: str) -> IntegratedCareSystem:

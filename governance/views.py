@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ics_portal.page_cache import cached_page
+
 from . import diagram, permissions, selectors
 
 
@@ -21,6 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def landscape(request: HttpRequest, system: str) -> HttpResponse:
     ics = selectors.system_get(request.user, system)
     bodies = list(selectors.bodies_in(request.user, ics))
@@ -44,6 +47,7 @@ def landscape(request: HttpRequest, system: str) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def body(request: HttpRequest, system: str, body: str) -> HttpResponse:
     ics = selectors.system_get(request.user, system)
     the_body = selectors.body_get(request.user, ics, body)

@@ -24,6 +24,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import page_cache
 from .ids import as_id
 from .policy import Action, Policy
 
@@ -68,6 +69,30 @@ class AccessMixin:
     def access(self, action: Action | str) -> Any:
         view: Any = self  # a GenericViewSet: it has the request and get_object
         return self.policy.authorise(view.request.user, action, view.get_object())
+
+
+class CachedListMixin:
+    """List answers kept by ``ics_portal.page_cache``: looked up inside the view, once
+    DRF has authenticated the caller (a token can expire with nothing written), and
+    kept once rendered."""
+
+    _page_key: str = ""
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if page_cache.enabled(request):
+            self._page_key = page_cache.key(request, csrf=False)
+            if not page_cache.fresh_wanted(request):
+                hit = page_cache.lookup(self._page_key)
+                if hit is not None:
+                    return hit
+        return super().list(request, *args, **kwargs)  # type: ignore[misc]
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if self._page_key and isinstance(response, Response) and response.status_code == 200:
+            response.render()
+            page_cache.keep(request, self._page_key, response)
+        return response
 
 
 class PayloadTooLarge(exceptions.APIException):

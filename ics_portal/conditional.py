@@ -62,7 +62,7 @@ def not_modified(
 ) -> HttpResponse | None:
     """304 if the client's copy is current; None to build the page. A page with a
     message waiting is always built, so the message is shown."""
-    if request.method not in ("GET", "HEAD") or _has_messages(request):
+    if request.method not in ("GET", "HEAD") or has_messages(request):
         return None
     stamp = int(last_modified.timestamp()) if last_modified else None
     return get_conditional_response(request, etag=etag, last_modified=stamp)
@@ -74,7 +74,7 @@ def stamp(response: HttpResponse, *, etag: str, last_modified: datetime | None =
         response["Last-Modified"] = http_date(last_modified.timestamp())
 
 
-def _has_messages(request: HttpRequest) -> bool:
+def has_messages(request: HttpRequest) -> bool:
     return hasattr(request, "_messages") and len(get_messages(request)) > 0
 
 

@@ -19,6 +19,7 @@ from governance.concurrency_api import (
     etag,
     expected_version,
 )
+from ics_portal.api import CachedListMixin
 from ics_portal.history.api import HistoryMixin
 
 from . import permissions, selectors, services
@@ -34,7 +35,7 @@ from .serializers import (
 )
 
 
-class ProgrammeViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(CachedListMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
 
@@ -49,6 +50,7 @@ class ProgrammeViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class MilestoneViewSet(
+    CachedListMixin,
     HistoryMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -20,6 +20,7 @@ from governance import selectors as governance_selectors
 from governance.forms import Submission, submit
 from ics_portal.ids import as_id
 from ics_portal.links import url_pattern
+from ics_portal.page_cache import cached_page
 
 from . import permissions, selectors, services, timeline
 from .filters import MilestoneFilter
@@ -147,6 +148,7 @@ def _table(
 
 
 @login_required
+@cached_page
 def programme_milestones(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(request.user, pk)
     base = selectors.milestones_for(request.user).filter(programme=programme)
@@ -154,6 +156,7 @@ def programme_milestones(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def body_milestones(request: HttpRequest, system: str, body: str) -> HttpResponse:
     ics = governance_selectors.system_get(request.user, system)
     the_body = governance_selectors.body_get(request.user, ics, body)
@@ -416,6 +419,7 @@ def bulk_update(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def programme_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(request.user, pk)
     rows = list(

@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
 
+from ics_portal.api import CachedListMixin
+
 from . import permissions, selectors, services
 from .filters import PaperFilter
 from .models import PaperVersion
@@ -20,7 +22,7 @@ from .permissions import Action
 from .serializers import PaperBuildSerializer, PaperSerializer
 
 
-class PaperViewSet(viewsets.ReadOnlyModelViewSet):
+class PaperViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PaperSerializer
     filterset_class = PaperFilter
 
@@ -57,7 +59,7 @@ class PaperViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PaperBuildViewSet(viewsets.ReadOnlyModelViewSet):
+class PaperBuildViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PaperBuildSerializer
 
     def get_queryset(self):

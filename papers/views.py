@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import permissions as governance_permissions
 from governance.forms import submit
+from ics_portal.page_cache import cached_page
 
 from . import downloads, gather, permissions, rendering, selectors, services
 from .forms import (
@@ -87,6 +88,7 @@ def paper_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@cached_page
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paper = _paper(request, pk)
     build = selectors.latest_build(paper)

@@ -10,6 +10,8 @@ import argparse
 import subprocess
 import sys
 
+import pytest
+
 from bench.load import ROOT, production_env
 
 
@@ -48,5 +50,32 @@ def test_every_page_of_the_load_benchmark_answers_its_persona(db, client):
         if persona:
             client.force_login(users.get(username=persona))
         assert client.get(path).status_code == 200, label
-    assert cookie_header({}, "", "sessionid") == ""
-    assert cookie_header({"x": {"sessionid": "abc"}}, "x", "sessionid") == "sessionid=abc"
+    assert cookie_header({}, "") == ""
+    browser = {"x": {"sessionid": "abc", "csrftoken": "def"}}
+    assert cookie_header(browser, "x") == "sessionid=abc; csrftoken=def"
+
+
+@pytest.mark.page_cache
+def test_every_page_of_the_load_benchmark_built_afresh_costs_at_most_ten_queries(
+    db, client, monkeypatch
+):
+    """As production serves them: the person's scope kept until a write (a request runs
+    outside the transaction a test runs in), and the page built afresh (a hard reload).
+    The session, the user and the data revision, then the page's own."""
+    from django.contrib.auth import get_user_model
+
+    from bench.load import pages
+    from bench.make_big_system import make_big_system
+    from delegation.tests.helpers import queries_of
+    from ics_portal import revision
+
+    monkeypatch.setattr(revision, "in_transaction", lambda: False)
+    users = get_user_model().objects
+    make_big_system(scale=1, slug="big1", lead=users.get(username="icb.governance"))
+    for label, persona, path in pages(1):
+        if not persona:
+            continue
+        client.force_login(users.get(username=persona))
+        client.get(path)  # the scope is read once after a write, then kept
+        count = queries_of(client, path, headers={"Cache-Control": "no-cache"})
+        assert count <= 10, f"{label}: {count} queries"

@@ -31,6 +31,8 @@ UNTRACKED = {
     "governance.job",
     # The change log the 409 answers are read from: written once, never changed.
     "governance.recordchange",
+    # A counter moved on by every write (ics_portal.revision): plumbing, not a record.
+    "governance.datarevision",
     # A proposal's own records, each written once and never edited: its transition log,
     # comments (withdrawn, never changed), positions (a change is a new row), the
     # board's recommendation, the ICB's decision, what changed under it, notices sent.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from governance import selectors as governance_selectors
 from governance.forms import Submission, submit
+from ics_portal.page_cache import cached_page
 
 from .. import permissions
 from ..models import ItemKind, Proposal, ProposalItem
@@ -65,6 +66,7 @@ def proposal_list(request: HttpRequest, system: str, body: str = "") -> HttpResp
 
 
 @login_required
+@cached_page
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get(request.user, pk)
     page = selectors.proposal_page(request.user, proposal)

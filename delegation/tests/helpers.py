@@ -115,8 +115,8 @@ def staged_import() -> str:
     return job.token
 
 
-def queries_of(client, url: str) -> int:
+def queries_of(client, url: str, **extra) -> int:
     """The SQL statements a GET of ``url`` makes (it must answer 200)."""
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        assert client.get(url, **extra).status_code == 200
     return len(queries)

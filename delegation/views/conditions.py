@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from governance.concurrency import version_field
 from governance.forms import submit
+from ics_portal.page_cache import cached_page
 
 from .. import forms, permissions, selectors, services
 from ..models import AssessmentKind, AssessmentStatus, ConditionCategory
@@ -19,6 +20,7 @@ from .common import base_context, form_page, live_system, scoped
 
 
 @login_required
+@cached_page
 def condition_dashboard(request: HttpRequest, system: str) -> HttpResponse:
     ics = live_system(request, system)
     form = forms.ConditionFilterForm(request.GET or None, system=ics)

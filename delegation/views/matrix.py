@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from governance import selectors as governance_selectors
 from ics_portal import conditional
+from ics_portal.page_cache import cached_page
 
 from .. import forms, selectors
 from ..matrix import LEVEL_TAGS, matrix_html, matrix_page_parts
@@ -17,6 +18,7 @@ from .common import base_context, live_system
 
 
 @login_required
+@cached_page
 def matrix(request: HttpRequest, system: str) -> HttpResponse:
     ics = live_system(request, system)
     groups = selectors.function_groups(ics)
@@ -54,6 +56,7 @@ def matrix(request: HttpRequest, system: str) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def entry_list(request: HttpRequest, system: str) -> HttpResponse:
     ics = live_system(request, system)
     groups = selectors.function_groups(ics)
@@ -74,6 +77,7 @@ def entry_list(request: HttpRequest, system: str) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def body_delegations(request: HttpRequest, system: str, body: str) -> HttpResponse:
     ics = live_system(request, system)
     body_obj = governance_selectors.body_get(request.user, ics, body)

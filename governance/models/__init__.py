@@ -9,6 +9,7 @@ from .object_permissions import (
     SystemUserObjectPermission,
 )
 from .organisations import Organisation, OrganisationKind
+from .revision import DataRevision
 from .roles import Role, RoleAssignment
 from .systems import IntegratedCareSystem
 
@@ -18,6 +19,7 @@ __all__ = [
     "BodyKind",
     "BodyUserObjectPermission",
     "ChairType",
+    "DataRevision",
     "GovernanceForm",
     "IntegratedCareSystem",
     "Job",

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from governance.models import Body
+from ics_portal import revision
 from papers import services
 from papers.blueprints import BLUEPRINTS
 from papers.models import PaperState, PublicPage, SectionKind, Template
@@ -135,7 +136,9 @@ def test_build_request_queues_without_building(new, persona, django_capture_on_c
     paper = new()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         build = services.build_request(paper=paper, by=persona("tht.office"))
-    assert build.state == "queued" and len(callbacks) == 1
+    # One task sent on commit (besides the data revision's move, which every write has).
+    tasks = [c for c in callbacks if not isinstance(c, revision.Queued)]
+    assert build.state == "queued" and len(tasks) == 1
     assert not paper.versions.exists()
 
 
