@@ -7,7 +7,7 @@ Issue 13's target is 15 ms for a 7-row API list. At that size the rows cost litt
 what is measured is what every request pays: the session or token, the one permission
 scope, middleware, the serializer set-up. Prints the median and the 90th percentile of
 ``--requests`` calls after a warm-up, and the SQL queries each call makes, for a few
-short lists. Figures are for comparing runs on one machine; no test asserts them.
+short lists: served from the page cache (a client polling a list) and built afresh. Figures are for comparing runs on one machine; no test asserts them.
 """
 
 from __future__ import annotations
@@ -51,12 +51,16 @@ def lists() -> list[tuple[str, str]]:
     ]
 
 
-def measure(path: str, requests: int, token: str) -> tuple[float, float, int, int]:
+def measure(path: str, requests: int, token: str, fresh: bool) -> tuple[float, float, int, int]:
+    """``fresh``: every call asks for the list built afresh (Cache-Control: no-cache),
+    so the page cache answers none of them; otherwise the calls after the first are
+    served from it, as a client polling a list is."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1")
+    headers = {"HTTP_CACHE_CONTROL": "no-cache"} if fresh else {}
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}", HTTP_HOST="127.0.0.1", **headers)
     for _ in range(10):  # warm caches, templates and the connection
         client.get(path)
     timings = []
@@ -83,10 +87,14 @@ def main() -> None:
     lead = get_user_model().objects.get(username="icb.governance")
     token, _ = Token.objects.get_or_create(user=lead)
     print(f"{args.requests} requests each as icb.governance (token), in process\n")
-    print(f"{'list':<48}{'status':>7}{'p50 ms':>9}{'p90 ms':>9}{'queries':>9}")
+    print(f"{'':<55}{'-- kept --':^27}{'-- built afresh --':^27}")
+    print(f"{'list':<48}{'status':>7}" + f"{'p50 ms':>9}{'p90 ms':>9}{'queries':>9}" * 2)
     for label, path in lists():
-        p50, p90, queries, status = measure(path, args.requests, token.key)
-        print(f"{label:<48}{status:>7}{p50:>9.1f}{p90:>9.1f}{queries:>9}", flush=True)
+        columns = ""
+        for fresh in (False, True):
+            p50, p90, queries, status = measure(path, args.requests, token.key, fresh)
+            columns += f"{p50:>9.1f}{p90:>9.1f}{queries:>9}"
+        print(f"{label:<48}{status:>7}{columns}", flush=True)
     print("\nTarget (issue 13): a 7-row API list at most 15 ms.")
 
 

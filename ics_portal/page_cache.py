@@ -18,7 +18,9 @@ and anything that would change what they may see is a write. (API lists are look
 inside the view, after DRF has authenticated the caller: a token can expire unwritten.)
 
 Never kept: a page with a message waiting (shown once), an answer other than 200, a
-page whose view wrote to the session. A client sending ``Cache-Control: no-cache`` (a
+page whose view wrote to the session, a page over ``PAGE_CACHE_MAX_BYTES`` (without
+Redis the cache lives in each worker's memory; the 10x matrix's table is kept apart,
+once for everyone with the same scope, by ``delegation.matrix``). A client sending ``Cache-Control: no-cache`` (a
 hard reload) gets the page built afresh. Entries live ``PAGE_CACHE_SECONDS`` (60): what
 changes with the clock alone, such as a job whose worker has gone quiet, shows within
 that. 0 turns the cache off.
@@ -90,6 +92,7 @@ def keep(request: HttpRequest, key: str, response: HttpResponse) -> None:
         response.status_code != 200
         or response.streaming
         or "no-store" in response.get("Cache-Control", "")
+        or len(response.content) > settings.PAGE_CACHE_MAX_BYTES
         or getattr(getattr(request, "session", None), "modified", False)
         or conditional.has_messages(request)
     ):

@@ -181,6 +181,7 @@ SESSION_REFRESH_SECONDS = int(
 # Heavy read pages are kept this long per person, and never past a write: see
 # ics_portal.page_cache. 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(256 * 1024)))
 
 # Celery: a real broker when Redis is configured, otherwise run tasks in-process so
 # the portal works with one command and no services.

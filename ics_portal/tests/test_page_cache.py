@@ -136,6 +136,13 @@ def test_a_page_answered_404_is_not_kept(client_as):
     assert not _hit(client.get(url))
 
 
+def test_a_page_over_the_size_limit_is_not_kept(client_as, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 1000
+    client = client_as("icb.governance")
+    assert len(client.get(MATRIX).content) > 1000
+    assert not _hit(client.get(MATRIX))
+
+
 def test_off_when_the_setting_is_nought(client_as, settings):
     settings.PAGE_CACHE_SECONDS = 0
     client = client_as("icb.governance")
