@@ -139,7 +139,8 @@ def main() -> None:
     system = ensure_systems(scale=args.scale, systems=args.systems, lead=lead)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would have them
-    client = Client()
+    # Every page built afresh (as a hard reload asks): a page served from the page cache runs no query to explain.
+    client = Client(headers={"Cache-Control": "no-cache"})
     client.force_login(lead)
     flagged = 0
     seen: set[str] = set()
