@@ -79,12 +79,9 @@ class CachedListMixin:
     _page_key: str = ""
 
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if page_cache.enabled(request):
-            self._page_key = page_cache.key(request, csrf=False)
-            if not page_cache.fresh_wanted(request):
-                hit = page_cache.lookup(self._page_key)
-                if hit is not None:
-                    return hit
+        self._page_key, hit = page_cache.find(request, csrf=False)
+        if hit is not None:
+            return hit
         return super().list(request, *args, **kwargs)  # type: ignore[misc]
 
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:

@@ -45,12 +45,17 @@ def _csrf_secret(request: HttpRequest) -> str:
     return request.META.get("CSRF_COOKIE", "") or request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
 
 
-def page_etag(request: HttpRequest, parts: Iterable[Any]) -> str:
-    """A strong ETag from what a page depends on, plus who asks and the build."""
+def page_etag(request: HttpRequest, parts: Iterable[Any], *, csrf: bool = True) -> str:
+    """A strong ETag from what a page depends on, plus who asks and the build. ``csrf``:
+    the page carries forms, so their CSRF secret is part of it (an API answer has none,
+    and a token-authenticated client is given no CSRF cookie for it)."""
     user = getattr(request, "user", None)
-    get_token(request)  # the page's forms will need the secret: settle it now
+    secret = ""
+    if csrf:
+        get_token(request)  # the page's forms will need the secret: settle it now
+        secret = _csrf_secret(request)
     digest = hashlib.sha256()
-    for part in (BUILD_ID, getattr(user, "pk", None), _csrf_secret(request), *parts):
+    for part in (BUILD_ID, getattr(user, "pk", None), secret, *parts):
         digest.update(repr(part).encode())
         digest.update(b"\x00")
     digest.update(request.get_full_path().encode())

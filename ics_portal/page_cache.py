@@ -20,15 +20,14 @@ inside the view, after DRF has authenticated the caller: a token can expire unwr
 Never kept: a page with a message waiting (shown once), an answer other than 200, a
 page whose view wrote to the session, a page over ``PAGE_CACHE_MAX_BYTES`` (without
 Redis the cache lives in each worker's memory; the 10x matrix's table is kept apart,
-once for everyone with the same scope, by ``delegation.matrix``). A client sending ``Cache-Control: no-cache`` (a
-hard reload) gets the page built afresh. Entries live ``PAGE_CACHE_SECONDS`` (60): what
+once for everyone with the same scope, by ``delegation.matrix``). A client sending
+``Cache-Control: no-cache`` (a hard reload) gets the page built afresh. Entries live ``PAGE_CACHE_SECONDS`` (60): what
 changes with the clock alone, such as a job whose worker has gone quiet, shows within
 that. 0 turns the cache off.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -64,17 +63,18 @@ def key(request: HttpRequest, *, csrf: bool = True) -> str:
         state,
         request.META.get("HTTP_ACCEPT", ""),
     )
-    if csrf:
-        tag = conditional.page_etag(request, parts)
-    else:
-        digest = hashlib.sha256(repr((conditional.BUILD_ID, request.user.pk, parts)).encode())
-        digest.update(request.get_full_path().encode())
-        tag = digest.hexdigest()[:40]
+    tag = conditional.page_etag(request, parts, csrf=csrf)
     return "page:" + tag.strip('"')
 
 
-def fresh_wanted(request: HttpRequest) -> bool:
-    return "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
+def find(request: HttpRequest, *, csrf: bool = True) -> tuple[str, HttpResponse | None]:
+    """The request's key and its kept page: ("", None) when the cache is not for this
+    request, the key and None when the page is to be built (and kept under the key)."""
+    if not enabled(request):
+        return "", None
+    page_key = key(request, csrf=csrf)
+    fresh_wanted = "no-cache" in request.META.get("HTTP_CACHE_CONTROL", "")
+    return page_key, None if fresh_wanted else lookup(page_key)
 
 
 def lookup(key: str) -> HttpResponse | None:
@@ -111,13 +111,12 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not enabled(request):
-            return view(request, *args, **kwargs)
-        page_key = key(request)
-        if not fresh_wanted(request) and (hit := lookup(page_key)) is not None:
+        page_key, hit = find(request)
+        if hit is not None:
             return hit
         response = view(request, *args, **kwargs)
-        keep(request, page_key, response)
+        if page_key:
+            keep(request, page_key, response)
         return response
 
     return wrapper
