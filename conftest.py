@@ -119,7 +119,7 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def page_cache_where_writes_commit(request, settings):
+def page_cache_where_writes_commit(request, settings, monkeypatch):
     """Pages are kept under the data revision, which moves on when a write commits
     (ics_portal.page_cache). An ordinary test is one transaction that never commits,
     so its reads after its own writes would meet its earlier pages: the cache is off
@@ -128,3 +128,15 @@ def page_cache_where_writes_commit(request, settings):
     marked = request.node.get_closest_marker("page_cache") is not None
     if not marked and "transactional_db" not in request.fixturenames:
         settings.PAGE_CACHE_SECONDS = 0
+        return
+    # The revision goes back where production's never does: a test's transaction is
+    # rolled back, a live-server test's database flushed. What one test kept under a
+    # revision must not meet the next test at the same number: each test is a build of
+    # its own, and the build is in every key.
+    import uuid
+
+    from ics_portal import conditional, revision
+
+    build = uuid.uuid4().hex[:16]
+    monkeypatch.setattr(conditional, "BUILD_ID", build)
+    monkeypatch.setattr(revision, "BUILD_ID", build)
