@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -38,6 +39,7 @@ from governance import permissions
 from governance.models import RoleAssignment
 from ics_portal.types import AuthenticatedHttpRequest, RequestUser
 
+from .backends import token_row
 from .errors import is_api, json_error
 
 if TYPE_CHECKING:
@@ -54,10 +56,17 @@ def token_expired(token: Token) -> bool:
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication, refusing a token past its expiry."""
+    """DRF's token authentication, refusing a token past its expiry. Its token is read
+    as DRF reads it, kept until the next write (``backends.token_row``)."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
+        token = token_row(key)
+        # DRF's own checks and words.
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        user = token.user
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if token_expired(token):
             raise exceptions.AuthenticationFailed("The token has expired; obtain a new one.")
         return user, token

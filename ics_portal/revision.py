@@ -88,6 +88,32 @@ def kept(user: RequestUser, name: str, compute: Callable[[], T]) -> T:
     return remember(user, name, read)
 
 
+def kept_row(name: str, load: Callable[[], T | None]) -> tuple[T | None, int | None]:
+    """``load()``'s row, kept until the next write, and the revision it is kept under.
+
+    For who is signing in, read on every request. With the page cache on, the revision
+    is read first (the request needs it anyway, for its pages and its scope), then the
+    row is looked up under it: a row changed since, or anything else written, is read
+    afresh. A missing row (a bad token, a deleted user) is never kept. Hand the revision
+    to ``seed`` so the request does not read it again."""
+    if not settings.PAGE_CACHE_SECONDS or in_transaction():
+        return load(), None
+    number = current()
+    key = f"kept:{name}:{BUILD_ID}:{number}"
+    found: T | None = cache.get(key)
+    if found is None:
+        found = load()
+        if found is not None:
+            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found, number
+
+
+def seed(user: RequestUser, number: int | None) -> None:
+    """``number``, read while loading ``user``, is this request's revision (``of_request``)."""
+    if number is not None:
+        remember(user, "ics_portal.revision", lambda: number)
+
+
 def bump() -> None:
     from governance.models import DataRevision
 

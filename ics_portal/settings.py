@@ -234,7 +234,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out account or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its user kept until the next write (ics_portal.backends).
+    "ics_portal.backends.KeptUserBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Roles are granted to users; nobody browses anonymously, so guardian's anonymous
