@@ -62,11 +62,7 @@ class MilestoneViewSet(
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self):
-        return (
-            selectors.milestones_for(self.request.user)
-            .prefetch_related("dependencies")
-            .order_by("due_date", "title", "pk")
-        )
+        return selectors.milestone_rows_for(self.request.user).order_by("due_date", "title", "pk")
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         milestone = self.get_object()
@@ -106,7 +102,7 @@ class MilestoneViewSet(
             )
         except services.StaleMilestone as stale:
             raise Conflict(stale) from None
-        fresh = selectors.milestones_for(user).prefetch_related("dependencies").get(pk=milestone.pk)
+        fresh = selectors.milestone_rows_for(user).get(pk=milestone.pk)
         response = Response(MilestoneSerializer(fresh).data)
         response["ETag"] = etag(fresh.version)
         return response
@@ -161,11 +157,7 @@ class MilestoneViewSet(
             )
         except DjangoValidationError as error:
             raise exceptions.ValidationError({"ids": error.messages}) from None
-        fresh = (
-            selectors.milestones_for(request.user)
-            .filter(pk__in=ids)
-            .prefetch_related("dependencies")
-        )
+        fresh = selectors.milestone_rows_for(request.user).filter(pk__in=ids)
         return Response(MilestoneSerializer(fresh, many=True).data)
 
     @extend_schema(responses={200: MilestoneUpdateSerializer(many=True)})

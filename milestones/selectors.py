@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -48,6 +48,16 @@ def milestones_for(user: RequestUser) -> QuerySet[Milestone]:
         # A parent's progress is rolled up, so pages show it read-only.
         .annotate(has_children=Exists(Milestone.objects.filter(parent=OuterRef("pk"))))
     )
+
+
+def milestone_rows_for(user: RequestUser) -> QuerySet[Milestone]:
+    """The API's milestones: what its rows show (the RAG, the owner's name, the lead, the
+    ids of what each depends on) and no join the pages make for more (the programme,
+    the owner's system, the parent, whether it has sub-milestones). Every list call
+    compiles this, so what it leaves out is time saved on each."""
+    return with_rag(
+        permissions.visible_milestones(user).select_related("owner_body", "lead_user")
+    ).prefetch_related(Prefetch("dependencies", queryset=Milestone.objects.only("pk")))
 
 
 def milestone_get(user: RequestUser, pk: int) -> Milestone:

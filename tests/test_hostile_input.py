@@ -127,7 +127,7 @@ def test_in_production_a_crash_in_the_api_answers_json(persona, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(selectors, "milestones_for", crash)
+    monkeypatch.setattr(selectors, "milestone_rows_for", crash)
     client = Client(raise_request_exception=False)
     client.force_login(persona("tht.office"))
     assert_error_shape(client.get(LIST), 500, "server_error")

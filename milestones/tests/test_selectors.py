@@ -55,6 +55,18 @@ def test_rag_and_children_are_annotated(persona, make):
     assert row.rag_value
 
 
+def test_the_apis_rows_are_the_same_milestones_with_what_they_show(persona, make):
+    parent = make("Parent")
+    later = make("Later", dependencies=[parent])
+    for username in ("icb.governance", "tht.board", "sel.governance"):
+        user = persona(username)
+        rows = selectors.milestone_rows_for(user)
+        assert set(rows) == set(selectors.milestones_for(user))
+    row = selectors.milestone_rows_for(persona("icb.governance")).get(pk=later.pk)
+    assert row.rag_value == selectors.milestones_for(persona("icb.governance")).get(pk=later.pk).rag
+    assert [d.pk for d in row.dependencies.all()] == [parent.pk]
+
+
 def test_counts_count_only_what_the_user_sees(persona, tht_programme):
     lead = persona("icb.governance")
     counted = selectors.programmes_with_counts(lead).get(pk=tht_programme.pk)
