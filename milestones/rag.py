@@ -19,6 +19,7 @@ SQL so lists can filter and sort by RAG in the database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -156,22 +157,33 @@ def _whens(today: dt.date, value: Any) -> list[When]:
     ]
 
 
-def rag_annotation(*, today: dt.date | None = None) -> Case:
-    """``queryset.annotate(rag=rag_annotation())``: the rule above, in SQL."""
-    today = today or timezone.localdate()
+# Built once a day, not once a list: three subqueries and seven clauses cost about half
+# a millisecond to put together, on every API call and table. Safe to share: annotating
+# resolves a copy (Case, When and Subquery each copy themselves, and the subqueries'
+# queries are cloned), never the expression kept here.
+@functools.lru_cache(maxsize=4)
+def _rag_case(today: dt.date) -> Case:
     return Case(*_whens(today, Value), default=Value(Rag.GREEN), output_field=CharField())
 
 
-def rag_order_annotation(*, today: dt.date | None = None) -> Case:
-    """Worst first as an integer, for ``order_by``."""
-    today = today or timezone.localdate()
-
+@functools.lru_cache(maxsize=4)
+def _rank_case(today: dt.date) -> Case:
     def rank(rag: str) -> Value:
         return Value(Rag.ORDER[rag])
 
     return Case(
         *_whens(today, rank), default=Value(Rag.ORDER[Rag.GREEN]), output_field=IntegerField()
     )
+
+
+def rag_annotation(*, today: dt.date | None = None) -> Case:
+    """``queryset.annotate(rag=rag_annotation())``: the rule above, in SQL."""
+    return _rag_case(today or timezone.localdate())
+
+
+def rag_order_annotation(*, today: dt.date | None = None) -> Case:
+    """Worst first as an integer, for ``order_by``."""
+    return _rank_case(today or timezone.localdate())
 
 
 def overdue_q(*, today: dt.date | None = None) -> Q:

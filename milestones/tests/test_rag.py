@@ -126,3 +126,28 @@ def test_reasons_name_only_the_milestones_given(db):
     reasons = rag_reasons(waiting, children=[], dependencies=[late], today=TODAY)
     assert len(reasons) == 1 and "Late dep" in reasons[0] and "at risk" in reasons[0]
     assert rag_reasons(waiting, children=[], dependencies=[], today=TODAY) == []
+
+
+def test_the_days_annotation_is_shared_by_lists_without_being_changed_by_them(db):
+    """Built once a day and used by every list: each list resolves its own copy, so one
+    list's joins, filters and ordering never leak into the next."""
+    tht, programme = _tht_programme()
+    late = services.milestone_create(
+        programme=programme, owner_body=tht, title="RAGS late", due_date=PAST
+    )
+    ahead = services.milestone_create(
+        programme=programme, owner_body=tht, title="RAGS ahead", due_date=FUTURE
+    )
+    assert rag_annotation(today=TODAY) is rag_annotation(today=TODAY)
+    assert rag_annotation(today=TODAY) is not rag_annotation(today=FUTURE)
+    mine = Milestone.objects.filter(title__startswith="RAGS ")
+    red = mine.annotate(r=rag_annotation(today=TODAY)).filter(r=Rag.RED)
+    joined = (
+        mine.select_related("owner_body")
+        .annotate(r=rag_annotation(today=TODAY))
+        .filter(owner_body__system__slug="nel")
+        .order_by("r")
+    )
+    assert list(red) == [late]
+    assert {m.pk: m.r for m in joined} == {late.pk: Rag.RED, ahead.pk: Rag.GREEN}
+    assert list(mine.annotate(r=rag_annotation(today=TODAY)).filter(r=Rag.RED)) == [late]
