@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
-from ics_portal.ids import as_id
+from ics_portal.ids import ID_MAX, as_id
 
 from . import permissions
 from .models import (
@@ -50,11 +50,6 @@ class _StrictBooleanField(forms.Field):
 
 class StrictBooleanFilter(filters.BooleanFilter):
     field_class = _StrictBooleanField
-
-
-# Ids are positive and fit PostgreSQL's bigint (SQLite's integer): a larger number is
-# not an id, and reaching the database with it is a 500 ("int too large").
-ID_MAX = 2**63 - 1
 
 
 class _IdField(forms.IntegerField):

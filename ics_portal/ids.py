@@ -9,6 +9,10 @@ import re
 # number inside PostgreSQL's bigint.
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
 
+# Ids are positive and fit PostgreSQL's bigint (SQLite's integer): a larger number is
+# not an id, and reaching the database with it is a server error ("int too large").
+ID_MAX = 2**63 - 1
+
 
 def as_id(text: object) -> int | None:
     """The whole number ``text`` spells, or None when it spells none."""
