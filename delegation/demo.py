@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem
+from ics_portal.quarters import Quarter, quarter_of
 
 from . import services
 from .models import (
@@ -190,9 +191,9 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
     start = dt.date(2022, 7, 1)
     # Reviewed at the end of the financial year the demo is loaded in: a fixed year
     # would put every delegation overdue for review once that year has passed.
-    today = timezone.localdate()
-    review = dt.date(today.year + (today.month >= 4), 3, 31)
-    year = _financial_year(today)
+    this_year = quarter_of(timezone.localdate()).start_year
+    review = Quarter(this_year, 4).last_day
+    year = Quarter(this_year, 1).financial_year
 
     def entry(code: str, level: str, body: Body | None = None, **kw: Any) -> MapEntry:
         if kw.get("governance_form") == GovernanceForm.CONSULTATIVE_FORUM:
@@ -445,12 +446,6 @@ def _load_nel(system: IntegratedCareSystem, stdout: TextIO) -> None:
         f"  {system.short_name} map: {len(f)} functions, "
         f"{MapEntry.objects.filter(function__system=system).count()} entries\n"
     )
-
-
-def _financial_year(day: dt.date) -> str:
-    """The NHS financial year holding ``day``, as the papers write it: "2026/27"."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 @transaction.atomic

@@ -33,10 +33,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.models import Body, BodyKind, IntegratedCareSystem
+from ics_portal.quarters import add_quarters, parse_quarter, quarter_end, quarters_apart
 
 from . import services
 from .models import Milestone, Programme, Status, UpdateSource
-from .quarters import add_quarters, parse_quarter, quarter_end, quarters_apart
 
 ICS_PROGRAMME = "NEL ICS transition programme"
 THT_PROGRAMME = "Tower Hamlets Together: next steps"

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Body, Role
+from ics_portal.quarters import quarter_label
 
 from .models import CLOSED_STATUSES, DigestSent, Milestone
-from .quarters import quarter_label
 
 DUE_SOON_DAYS = 14
 

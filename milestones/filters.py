@@ -11,10 +11,10 @@ from drf_spectacular.utils import extend_schema_field
 
 from governance.filters import IdFilter, IdOrSlugFilter, StrictBooleanFilter
 from ics_portal.ids import as_id
+from ics_portal.quarters import Quarter, QuarterError, parse_quarter
 from ics_portal.validators import EARLIEST_DATE, LATEST_DATE
 
 from .models import Milestone, Programme, Status
-from .quarters import QuarterError, parse_quarter
 from .rag import Rag, rag_order_annotation
 
 SORTS = {
@@ -30,7 +30,7 @@ SORTS = {
 _QUARTER_PATTERN = (
     "^Q[1-4] ("
     + "|".join(
-        f"{year}/{(year + 1) % 100:02d}" for year in range(EARLIEST_DATE.year, LATEST_DATE.year)
+        Quarter(year, 1).financial_year for year in range(EARLIEST_DATE.year, LATEST_DATE.year)
     )
     + ")$"
 )

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from delegation.models import Function, MapEntry
 from governance.forms import NHSDateField
 from governance.models import Body
+from ics_portal.quarters import QuarterError, parse_quarter
 
 from .models import Milestone, Programme, Status
-from .quarters import QuarterError, parse_quarter
 from .spreadsheets import LIMITS
 
 if TYPE_CHECKING:

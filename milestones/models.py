@@ -12,9 +12,9 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from governance.models import Body, IntegratedCareSystem
 from governance.models.changes import Versioned
 from ics_portal.history.records import tracked
+from ics_portal.quarters import quarter_label
 from ics_portal.validators import validate_no_bidi_controls, validate_sane_date
 
-from .quarters import quarter_label
 from .rag import rag_label, rag_of_milestone
 
 

@@ -9,10 +9,10 @@ from rest_framework import serializers
 from governance import permissions as landscape
 from governance.scoping import ScopedFieldsMixin
 from ics_portal.api import IdField, IdKeyedDictField
+from ics_portal.quarters import QuarterError, parse_quarter
 from ics_portal.types import RequestUser
 
 from .models import Milestone, MilestoneUpdate, Programme, Status
-from .quarters import QuarterError, parse_quarter
 
 # A version is a PositiveIntegerField: larger numbers cannot match, and must not reach
 # the database as a comparison it cannot store.

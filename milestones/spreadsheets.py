@@ -21,12 +21,12 @@ from django.db.models import QuerySet
 from governance.models import Body
 from ics_portal import tables, uploads
 from ics_portal.ids import as_id
+from ics_portal.quarters import QuarterError, parse_quarter
 from ics_portal.uploads import Progress, no_progress
 
 from . import permissions, services
 from .models import Milestone, Programme, Status, UpdateSource
 from .permissions import Action
-from .quarters import QuarterError, parse_quarter
 
 COLUMNS = [
     "id",

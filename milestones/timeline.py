@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .quarters import Quarter, quarters_between
+from ics_portal.quarters import Quarter, quarters_between
 
 RAG_FILL = {
     "red": "#d5281b",

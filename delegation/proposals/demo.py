@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from governance import services as landscape_services
 from governance.models import Body, BodyKind, GovernanceForm, IntegratedCareSystem, Role
+from ics_portal.quarters import Quarter, quarter_of
 
 from ..models import EntryStatus, Function, ItemKind, Level, MapEntry, Proposal
 from . import services, transitions
@@ -139,7 +140,8 @@ def _in_review(
     if f01 is None or pa02 is None or _entry("PA-02", tht) is not None:
         return
     today = timezone.localdate()
-    april = dt.date(today.year + (today.month >= 4), 4, 1)
+    # The next financial year's first day.
+    april = Quarter(quarter_of(today).start_year + 1, 1).first_day
     proposal = services.proposal_create(
         body=tht, reference="THT-2026-03", drafted_by=office,
         title="Commissioning of community services as a committee of the ICB",

@@ -18,6 +18,7 @@ from governance.concurrency import user_name as _user_name
 from governance.models import RoleAssignment
 from ics_portal.history.door import Door, current_door, history_context
 from ics_portal.history.records import record_changes
+from ics_portal.quarters import quarter_label
 
 from .. import rules
 from ..models import (
@@ -29,7 +30,6 @@ from ..models import (
     UpdateSource,
 )
 from ..permissions import LEAD_CODENAME
-from ..quarters import quarter_label
 
 T = TypeVar("T")
 

@@ -1,9 +1,9 @@
 import pytest
 from django.utils import timezone
 
+from ics_portal.quarters import quarter_label
 from milestones import demo
 from milestones.models import Milestone, MilestoneUpdate
-from milestones.quarters import quarter_label
 
 URL = "/api/v1/milestones/"
 

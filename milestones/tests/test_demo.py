@@ -5,9 +5,9 @@ import io
 import pytest
 from django.utils import timezone
 
+from ics_portal.quarters import quarter_of
 from milestones import demo
 from milestones.models import Milestone, MilestoneUpdate, Programme
-from milestones.quarters import quarter_of
 from milestones.rag import Rag, rag_of
 
 # Days at and around quarter and year ends, and a leap day.

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from ics_portal.quarters import parse_quarter
 from milestones.filters import MilestoneFilter, ProgrammeFilter
 from milestones.models import Milestone, Programme
-from milestones.quarters import parse_quarter
 
 
 def _ids(response) -> set[int]:

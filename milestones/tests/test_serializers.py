@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rest_framework.test import APIRequestFactory
 
-from milestones.quarters import parse_quarter
+from ics_portal.quarters import parse_quarter
 from milestones.serializers import (
     BulkUpdateSerializer,
     MilestonePatchSerializer,

@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Body
+from ics_portal.quarters import quarter_label
 from milestones import demo
 from milestones.models import Milestone, MilestoneUpdate, Programme
-from milestones.quarters import quarter_label
 
 
 @pytest.fixture

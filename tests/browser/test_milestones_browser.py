@@ -10,8 +10,8 @@ import re
 
 from django.utils import timezone
 
+from ics_portal.quarters import quarter_label
 from milestones.demo import PaperDates
-from milestones.quarters import quarter_label
 from tests.browser.axe import assert_accessible
 
 # The demo moves the paper's dates on to the current quarter (milestones/demo.py).

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from milestones.quarters import (
+from ics_portal.quarters import (
     Quarter,
     QuarterError,
     add_quarters,
