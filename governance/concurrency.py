@@ -23,7 +23,7 @@ it (imports that check their own plan, roll-ups, the demo).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -90,23 +90,34 @@ class StaleWrite(Exception):
     """The record changed after the caller loaded it; nothing was saved.
 
     ``obj`` is the record as it is now; ``changes`` what the caller had not seen,
-    newest first; ``who`` and ``what`` say it in a sentence.
+    newest first; ``who`` and ``what`` say it in a sentence. A record that keeps its
+    own log (a milestone's updates, a proposal's changes, a paper's events) tells it
+    from that log with ``told``, so every 409 says it the same way.
     """
 
     def __init__(self, obj: Any, based_on: int, changes: list[Change] | None = None) -> None:
         self.obj = obj
         self.based_on = based_on
         self.changes = changes if changes is not None else changes_since(obj, based_on)
-        self.who = ", ".join(dict.fromkeys(c.by for c in self.changes if c.by))
-        self.what = "; ".join(
-            f"{c.label.lower()} {c.old} → {c.new}"
-            for c in reversed(self.changes)
-            if c.field and c.field != "created"
+        self.told(
+            who=(c.by for c in self.changes),
+            what=(
+                f"{c.label.lower()} {c.old} → {c.new}"
+                for c in reversed(self.changes)
+                if c.field and c.field != "created"
+            ),
+            name=self.title,
         )
-        super().__init__(
-            f"“{self.title}” was changed{f' by {self.who}' if self.who else ''} since you "
-            f"loaded it{f' ({self.what})' if self.what else ''}. Nothing was saved over that "
-            "change."
+
+    def told(self, *, who: Iterable[str], what: Iterable[str], name: str = "") -> None:
+        """Who changed it (each once, in order) and what, oldest first, as the message."""
+        self.who = ", ".join(dict.fromkeys(w for w in who if w))
+        self.what = "; ".join(what)
+        subject = f"“{name}” was" if name else "It was"
+        Exception.__init__(
+            self,
+            f"{subject} changed{f' by {self.who}' if self.who else ''} since you loaded it"
+            f"{f' ({self.what})' if self.what else ''}. Nothing was saved over that change.",
         )
 
     @property

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
 
-from governance.concurrency import StaleWrite
+from governance.concurrency import StaleWrite, user_name
 from governance.models import Body, IntegratedCareSystem
 from ics_portal.history.records import bulk_create_with_history, record_changes
 
@@ -38,8 +38,6 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
-
     from milestones.models import Programme
 
 
@@ -71,10 +69,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _user_name(user: User | None) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 class Stale(StaleWrite):
     """The record changed after the caller loaded it; nothing was saved.
 
@@ -88,14 +82,8 @@ class Stale(StaleWrite):
         self.based_on = based_on
         events = list(paper.events.filter(part=part, version__gt=based_on).select_related("by"))
         self.changes = events  # type: ignore[assignment]  # events stand in for RecordChange rows
-        self.who = ", ".join(dict.fromkeys(_user_name(e.by) for e in events if e.by))
-        self.what = "; ".join(e.what for e in reversed(events))
-        # The message is said here, from the events; StaleWrite's own reads RecordChange.
-        Exception.__init__(
-            self,
-            f"It was changed{f' by {self.who}' if self.who else ''} since you loaded it"
-            f"{f' ({self.what})' if self.what else ''}. Nothing was saved over that change.",
-        )
+        # The paper's parts (a section, a recommendation) are not named: "It was changed".
+        self.told(who=(user_name(e.by) for e in events), what=(e.what for e in reversed(events)))
 
 
 def _log(paper: Paper, by: Any, what: str, part: str = "paper", version: int | None = None) -> None:

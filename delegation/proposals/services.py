@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from governance.concurrency import StaleWrite
+from governance.concurrency import StaleWrite, user_name
 from governance.models import Body, BodyKind, IntegratedCareSystem
 
 from ..models import (
@@ -30,7 +30,7 @@ from . import items as rules
 from .workflow import State
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import User
+    pass
 
 
 PROPOSING_KINDS = frozenset({BodyKind.PLACE_PARTNERSHIP, BodyKind.PROVIDER_COLLABORATIVE})
@@ -46,12 +46,6 @@ PROPOSAL_FIELDS = frozenset(
         "review_closes_on",
     }
 )
-
-
-def user_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 class Stale(StaleWrite):
@@ -73,14 +67,10 @@ class Stale(StaleWrite):
             changes = changes.filter(proposal=target, item__isnull=True)
         logged = list(changes.order_by("-changed_at", "-pk"))
         self.changes = logged  # type: ignore[assignment]  # log rows stand in for RecordChange rows
-        self.who = ", ".join(dict.fromkeys(user_name(c.changed_by) for c in logged))
-        self.what = "; ".join(c.summary for c in reversed(logged))
-        name = str(target)
-        # The message is said here, from the log; StaleWrite's own reads RecordChange.
-        Exception.__init__(
-            self,
-            f"“{name}” was changed{f' by {self.who}' if self.who else ''} since you loaded "
-            f"it{f' ({self.what})' if self.what else ''}. Nothing was saved over that change.",
+        self.told(
+            who=(user_name(c.changed_by) for c in logged),
+            what=(c.summary for c in reversed(logged)),
+            name=str(target),
         )
 
 

@@ -411,6 +411,9 @@ def test_a_stale_edit_is_refused_with_who_and_what():
     with pytest.raises(services.Stale) as stale:
         services.proposal_update(proposal=proposal, by=office, version=loaded, title="Second")
     assert "Okafor" in stale.value.who and "First title" in stale.value.what
+    message = str(stale.value)
+    assert message.startswith(f"“{proposal.reference}") and f"by {stale.value.who} " in message
+    assert f"({stale.value.what})" in message and message.endswith("saved over that change.")
     assert Proposal.objects.get(pk=proposal.pk).title == "First title"
 
 

@@ -73,7 +73,12 @@ def test_a_stale_edit_is_refused_and_says_who_changed_what(new, persona):
     with pytest.raises(services.Stale) as stale:
         services.paper_update(paper=paper, by=persona("tht.office"), version=loaded, title="Mine")
     assert "title" in stale.value.what
-    assert stale.value.who  # the governance lead's name
+    lead = persona("icb.governance")
+    assert stale.value.who == (lead.get_full_name() or lead.username)
+    assert str(stale.value) == (
+        f"It was changed by {stale.value.who} since you loaded it ({stale.value.what}). "
+        "Nothing was saved over that change."
+    )
     paper.refresh_from_db()
     assert paper.title == "Theirs"
 
