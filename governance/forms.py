@@ -201,20 +201,47 @@ def submit(
     """
     data = request.POST if request.method == "POST" else None
     form = bind(data, None)
-    if data is None or not form.is_valid():
+    if data is None:
+        return Submission(form)
+    restore = _as_saved(form)
+    if not form.is_valid():
+        restore()
         return Submission(form)
     try:
         result = write(form)
     except StaleWrite as stale:
+        restore()
         if rebase:
             form = _rebased(form, bind, data, stale)
         return Submission(form, stale=stale)
     except refusals as refused:
+        restore()
         return Submission(form, refused=refused)
     except ValidationError as error:
+        restore()
         attach(form, error)
         return Submission(form, error=error)
     return Submission(form, saved=True, result=result)
+
+
+def _as_saved(form: Any) -> Callable[[], None]:
+    """Undo what validating does to a model form's record, for a form shown again.
+
+    Django's ``ModelForm`` writes what was typed onto its instance as it validates. The
+    page around a form shown again reads that record (the heading names it, a conflict
+    shows the other person's values): it must say what is saved, while the form, which
+    renders from what was posted, keeps what was typed."""
+    instance = getattr(form, "instance", None)
+    if instance is None or not hasattr(instance, "_state"):
+        return lambda: None
+    fields = dict(instance.__dict__)
+    related = dict(instance._state.fields_cache)
+
+    def restore() -> None:
+        instance.__dict__.update(fields)
+        instance._state.fields_cache = related
+
+    return restore
 
 
 def _rebased(
@@ -225,5 +252,7 @@ def _rebased(
     data = data.copy()
     data[form.add_prefix("version")] = str(stale.version)
     fresh = bind(data, stale.obj)
+    restore = _as_saved(fresh)
     fresh.is_valid()
+    restore()
     return fresh

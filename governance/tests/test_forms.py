@@ -178,3 +178,54 @@ def test_a_named_refusal_is_kept_for_the_page_and_answers_409(rf):
     )
     assert isinstance(done.refused, MapMoved)
     assert done.status() == 409
+
+
+class _BodyForm(forms.ModelForm):
+    version = forms.IntegerField()
+
+    class Meta:
+        from governance.models import Body
+
+        model = Body
+        fields = ["name", "parent"]
+
+
+def _bind_body(body):
+    def bind(data, current):
+        return _BodyForm(data, instance=current or body)
+
+    return bind
+
+
+@pytest.mark.parametrize("outcome", ["invalid", "stale", "refused"])
+def test_a_record_shown_around_a_form_again_says_what_is_saved(rf, persona, outcome):
+    """Validating a model form writes what was typed onto its record; a page showing the
+    form again reads that record for its heading and the other person's values."""
+    from governance.models import Body
+
+    body = Body.objects.get(system__slug="nel", slug="tht")
+    saved_name, saved_parent = body.name, body.parent
+    assert body.parent_id is not None
+    other = (
+        Body.objects.filter(system__slug="nel", kind__in=["icb_board", "local_system"])
+        .exclude(pk=body.parent_id)
+        .first()
+    )
+    now = Body.objects.get(pk=body.pk)
+    typed = {"name": "Typed name", "parent": str(other.pk), "version": "1"}
+    if outcome == "invalid":
+        typed["version"] = "not a number"
+
+    def write(form):
+        if outcome == "stale":
+            raise StaleWrite(now, based_on=1, changes=[])
+        raise ValidationError("Refused.")
+
+    done = submit(_post(rf, typed), _bind_body(body), write)
+    assert not done.saved
+    assert done.form.is_valid() is (outcome == "stale")  # a refusal goes on the form
+    assert (body.name, body.parent) == (saved_name, saved_parent)
+    assert done.form["name"].value() == "Typed name"
+    if outcome == "stale":
+        assert done.form.instance is now
+        assert (now.name, now.parent) == (saved_name, saved_parent)
