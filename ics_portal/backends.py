@@ -31,10 +31,7 @@ class KeptUserBackend(ModelBackend):
         def load() -> Any:
             return super(KeptUserBackend, self).get_user(user_id)
 
-        user, number = revision.kept_row(f"user:{user_id}", load)
-        if user is not None:
-            revision.seed(user, number)
-        return user
+        return revision.kept_row(f"user:{user_id}", load, person=lambda user: user)
 
 
 def token_row(key: str) -> Token | None:
@@ -45,7 +42,4 @@ def token_row(key: str) -> Token | None:
         return Token.objects.select_related("user").filter(key=key).first()
 
     digest = hashlib.sha256(key.encode()).hexdigest()
-    token, number = revision.kept_row(f"token:{digest}", load)
-    if token is not None:
-        revision.seed(token.user, number)
-    return token
+    return revision.kept_row(f"token:{digest}", load, person=lambda token: token.user)

@@ -56,11 +56,33 @@ def current() -> int:
 
 def of_request(user: RequestUser) -> int:
     """The revision as this request first read it: one read a request."""
-    return remember(user, "ics_portal.revision", current)
+    return remember(user, _OF_REQUEST, current)
+
+
+# The name ``of_request`` remembers the revision under, on the request's user.
+_OF_REQUEST = "ics_portal.revision"
 
 
 def in_transaction() -> bool:
     return connections[DEFAULT_DB_ALIAS].in_atomic_block
+
+
+def _keeping() -> bool:
+    """Whether reads are kept: with the page cache on, and outside a transaction, which
+    may have just written (a role granted, then ``policy.forget``) and moves the
+    revision only when it commits."""
+    return bool(settings.PAGE_CACHE_SECONDS) and not in_transaction()
+
+
+def _kept_under(key: str, load: Callable[[], T]) -> T:
+    """What ``load()`` gave under ``key``, loaded and kept if it is not there. Nothing
+    (None) is never kept."""
+    found: T | None = cache.get(key)
+    if found is None:
+        found = load()
+        if found is not None:
+            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+    return found
 
 
 def kept(user: RequestUser, name: str, compute: Callable[[], T]) -> T:
@@ -70,48 +92,35 @@ def kept(user: RequestUser, name: str, compute: Callable[[], T]) -> T:
     anything else on every request, yet changes only with a write. So, with the page
     cache on (``PAGE_CACHE_SECONDS``), it is kept in the cache under the person and the
     revision; any committed write makes it be read afresh. Inside a transaction it is
-    always read afresh: the transaction may have just written (a role granted, then
-    ``policy.forget``), and its writes move the revision only when it commits.
+    always read afresh.
     """
 
     def read() -> T:
         pk = getattr(user, "pk", None)
-        if not settings.PAGE_CACHE_SECONDS or pk is None or in_transaction():
+        if pk is None or not _keeping():
             return compute()
-        key = f"kept:{name}:{BUILD_ID}:{pk}:{of_request(user)}"
-        found: T | None = cache.get(key)
-        if found is None:
-            found = compute()
-            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
-        return found
+        return _kept_under(f"kept:{name}:{BUILD_ID}:{pk}:{of_request(user)}", compute)
 
     return remember(user, name, read)
 
 
-def kept_row(name: str, load: Callable[[], T | None]) -> tuple[T | None, int | None]:
-    """``load()``'s row, kept until the next write, and the revision it is kept under.
+def kept_row(
+    name: str, load: Callable[[], T | None], person: Callable[[T], RequestUser]
+) -> T | None:
+    """``load()``'s row, kept until the next write: who is signing in, read on every
+    request, found before anything else.
 
-    For who is signing in, read on every request. With the page cache on, the revision
-    is read first (the request needs it anyway, for its pages and its scope), then the
-    row is looked up under it: a row changed since, or anything else written, is read
-    afresh. A missing row (a bad token, a deleted user) is never kept. Hand the revision
-    to ``seed`` so the request does not read it again."""
-    if not settings.PAGE_CACHE_SECONDS or in_transaction():
-        return load(), None
+    With the page cache on, the revision is read first, then the row is looked up
+    under it: a row changed since, or anything else written, is read afresh. A missing
+    row (a bad token, a deleted user) is never kept. The revision read here is the
+    request's (``of_request`` of the row's ``person``): it is not read again."""
+    if not _keeping():
+        return load()
     number = current()
-    key = f"kept:{name}:{BUILD_ID}:{number}"
-    found: T | None = cache.get(key)
-    if found is None:
-        found = load()
-        if found is not None:
-            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
-    return found, number
-
-
-def seed(user: RequestUser, number: int | None) -> None:
-    """``number``, read while loading ``user``, is this request's revision (``of_request``)."""
-    if number is not None:
-        remember(user, "ics_portal.revision", lambda: number)
+    found = _kept_under(f"kept:{name}:{BUILD_ID}:{number}", load)
+    if found is not None:
+        remember(person(found), _OF_REQUEST, lambda: number)
+    return found
 
 
 def bump() -> None:
