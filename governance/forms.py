@@ -204,21 +204,27 @@ def submit(
     if data is None:
         return Submission(form)
     restore = _as_saved(form)
-    if not form.is_valid():
+    done = _attempt(form, write, refusals)
+    if not done.saved:
         restore()
+        if done.stale is not None and rebase:
+            done.form = _rebased(form, bind, data, done.stale)
+    return done
+
+
+def _attempt(
+    form: FormT, write: Callable[[FormT], T], refusals: tuple[type[Exception], ...]
+) -> Submission[FormT, T]:
+    """Validate the bound form and, if valid, call the service: what became of it."""
+    if not form.is_valid():
         return Submission(form)
     try:
         result = write(form)
     except StaleWrite as stale:
-        restore()
-        if rebase:
-            form = _rebased(form, bind, data, stale)
         return Submission(form, stale=stale)
     except refusals as refused:
-        restore()
         return Submission(form, refused=refused)
     except ValidationError as error:
-        restore()
         attach(form, error)
         return Submission(form, error=error)
     return Submission(form, saved=True, result=result)
