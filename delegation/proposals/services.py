@@ -8,7 +8,7 @@ workflow's states but not who calls them: views and the API ask
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,10 +28,6 @@ from ..models import (
 )
 from . import items as rules
 from .workflow import State
-
-if TYPE_CHECKING:
-    pass
-
 
 PROPOSING_KINDS = frozenset({BodyKind.PLACE_PARTNERSHIP, BodyKind.PROVIDER_COLLABORATIVE})
 PROPOSAL_FIELDS = frozenset(
